@@ -1,0 +1,148 @@
+"""The screening policy: how hits and contacts become scores, and scores a suggestion, per surface.
+
+A policy is data (YAML, see ``shenhe/data/policy.yaml``) validated on load; a bad file is a
+`PolicyError` that names the field. Pure: no I/O beyond reading the file it is given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from shenhe.errors import PolicyError
+from shenhe.policy.surfaces import SURFACES
+
+Suggestion = Literal["pass", "review", "block"]
+
+
+class Thresholds(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    review: float = Field(ge=0.0, le=1.0)
+    block: float = Field(ge=0.0, le=1.0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Thresholds:
+        if self.review > self.block:
+            raise ValueError(f"review ({self.review}) must not exceed block ({self.block})")
+        return self
+
+
+class SurfaceRule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    review: float = Field(ge=0.0, le=1.0)
+    block: float = Field(ge=0.0, le=1.0)
+    contact_weight: float = Field(ge=0.0, le=1.0)
+    categories: dict[str, Thresholds] = Field(default_factory=dict)
+
+    def thresholds(self, category: str) -> tuple[float, float]:
+        override = self.categories.get(category)
+        if override is not None:
+            return override.review, override.block
+        return self.review, self.block
+
+
+class PolicyDocument(BaseModel):
+    """The YAML document, as written."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: str
+    severity_weights: dict[int, float]
+    variant_factors: dict[str, float]
+    defaults: dict[str, float]
+    surfaces: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+
+class Policy:
+    """A validated policy. Immutable; load a new one to change it."""
+
+    def __init__(self, document: PolicyDocument):
+        self.version = document.version
+        self.severity_weights = dict(document.severity_weights)
+        self.variant_factors = dict(document.variant_factors)
+        self.surfaces: dict[str, SurfaceRule] = {}
+        for name in SURFACES:
+            merged = {**document.defaults, **document.surfaces.get(name, {})}
+            try:
+                self.surfaces[name] = SurfaceRule.model_validate(merged)
+            except ValidationError as exc:
+                raise PolicyError(f"surface {name!r}: {_explain(exc)}") from None
+        unknown = sorted(set(document.surfaces) - set(SURFACES))
+        if unknown:
+            raise PolicyError(
+                f"the policy names unknown surface(s) {', '.join(unknown)}; "
+                f"known: {', '.join(SURFACES)}"
+            )
+        self._weights = {
+            (severity, variant): weight * factor
+            for severity, weight in self.severity_weights.items()
+            for variant, factor in self.variant_factors.items()
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Policy:
+        try:
+            return cls(PolicyDocument.model_validate(data))
+        except ValidationError as exc:
+            raise PolicyError(f"invalid policy: {_explain(exc)}") from None
+
+    @classmethod
+    def load(cls, path: str | Path) -> Policy:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise PolicyError(f"cannot read policy file {path}: {exc}") from exc
+        return cls.from_yaml(text, source=str(path))
+
+    @classmethod
+    def from_yaml(cls, text: str, *, source: str = "policy") -> Policy:
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise PolicyError(f"{source} is not valid YAML: {exc}") from None
+        if not isinstance(data, dict):
+            raise PolicyError(f"{source} must be a YAML mapping with version, surfaces, ...")
+        return cls.from_dict(data)
+
+    @classmethod
+    def default(cls) -> Policy:
+        text = resources.files("shenhe").joinpath("data", "policy.yaml").read_text("utf-8")
+        return cls.from_yaml(text, source="shenhe/data/policy.yaml")
+
+    def hit_weight(self, severity: int, variant: str) -> float:
+        """The evidence one hit gives its category, in [0, 1]."""
+        weight = self._weights.get((severity, variant))
+        if weight is None:
+            base = self.severity_weights.get(severity, 0.0)
+            weight = base * self.variant_factors.get(variant, 1.0)
+        return weight
+
+    def contact_weight(self, surface: str) -> float:
+        return self.surfaces[surface].contact_weight
+
+    def decide(self, surface: str, scores: Mapping[str, float]) -> Suggestion:
+        """The suggestion for a text whose categories scored `scores` on `surface`."""
+        rule = self.surfaces[surface]
+        suggestion: Suggestion = "pass"
+        for category, score in scores.items():
+            review, block = rule.thresholds(category)
+            if score >= block:
+                return "block"
+            if score >= review:
+                suggestion = "review"
+        return suggestion
+
+
+def _explain(exc: ValidationError) -> str:
+    parts = []
+    for error in exc.errors():
+        where = ".".join(str(p) for p in error["loc"]) or "document"
+        parts.append(f"{where}: {error['msg']}")
+    return "; ".join(parts)

@@ -1,0 +1,53 @@
+"""From hits and contacts to labels: per-category scores as the policy weighs the evidence.
+
+A category's score is a noisy-or over its distinct terms, ``1 - prod(1 - w)``, where ``w`` is
+the strongest weight any hit of that term earned (severity weight × variant factor). Each
+distinct contact adds the surface's contact weight to ``diversion``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from shenhe.policy.policy import Policy
+from shenhe.screening.verdict import Hit, Label
+from shenhe.text.contacts import Contact
+
+DIVERSION = "diversion"
+CONTACT_SEVERITY = 2
+
+
+def score_labels(
+    hits: Sequence[Hit],
+    severities: Sequence[int],
+    contacts: Sequence[Contact],
+    policy: Policy,
+    surface: str,
+) -> list[Label]:
+    """Labels, strongest first. `severities[i]` is the severity of the term behind `hits[i]`."""
+    weights: dict[str, dict[str, float]] = {}
+    worst: dict[str, int] = {}
+    for hit, severity in zip(hits, severities, strict=True):
+        per_term = weights.setdefault(hit.category, {})
+        weight = policy.hit_weight(severity, hit.variant)
+        per_term[hit.term] = max(weight, per_term.get(hit.term, 0.0))
+        worst[hit.category] = max(severity, worst.get(hit.category, 0))
+    if contacts:
+        per_term = weights.setdefault(DIVERSION, {})
+        weight = policy.contact_weight(surface)
+        for contact in contacts:
+            per_term[f"{contact.kind}:{contact.value}"] = weight
+        worst[DIVERSION] = max(CONTACT_SEVERITY, worst.get(DIVERSION, 0))
+    labels = [
+        Label(category, round(_noisy_or(per_term.values()), 4), worst[category])
+        for category, per_term in weights.items()
+    ]
+    labels.sort(key=lambda label: (-label.score, label.category))
+    return labels
+
+
+def _noisy_or(weights: Iterable[float]) -> float:
+    remaining = 1.0
+    for weight in weights:
+        remaining *= 1.0 - weight
+    return 1.0 - remaining

@@ -1,0 +1,150 @@
+"""The screener: one engine for every surface, from a lexicon, a policy and fold options.
+
+`screen_batch` is the fast path: the batch is folded and scanned in one pass per stream and
+only texts with candidates pay for verification. A `Screener` is safe to share between
+threads; `replace_lexicon` and `replace_policy` build the new engine first and then swap one
+reference, so screenings in flight finish on the engine they started with.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from shenhe.errors import InputError, TextTooLongError
+from shenhe.policy.policy import Policy
+from shenhe.policy.surfaces import DEFAULT_SURFACE, canonical_surface
+from shenhe.screening.lexicon import Lexicon, Term
+from shenhe.screening.scoring import score_labels
+from shenhe.screening.verdict import Hit, Verdict
+from shenhe.text.contacts import Contact, find_contacts
+from shenhe.text.fold import Folder, FoldOptions
+from shenhe.text.matcher import Entry, Match, Matcher
+
+MAX_TEXT_LENGTH = 100_000
+PASS = Verdict("pass", (), (), ())
+
+
+@dataclass(frozen=True, slots=True)
+class Engine:
+    """Everything one screening needs, compiled. Immutable."""
+
+    lexicon: Lexicon
+    policy: Policy
+    matcher: Matcher
+    terms: tuple[Term, ...]
+
+    @classmethod
+    def build(cls, lexicon: Lexicon, policy: Policy, folder: Folder) -> Engine:
+        terms = lexicon.terms
+        entries = [
+            Entry(
+                key=i,
+                text=t.text,
+                phonetic=t.phonetic,
+                initials=t.initials,
+                repeat=t.repeat,
+                whole_word=t.whole_word,
+            )
+            for i, t in enumerate(terms)
+        ]
+        return cls(lexicon, policy, Matcher(entries, folder), terms)
+
+
+class Screener:
+    """Screens texts for one lexicon and policy. Share one instance; it is thread-safe."""
+
+    def __init__(
+        self,
+        lexicon: Lexicon | None = None,
+        policy: Policy | None = None,
+        *,
+        options: FoldOptions | None = None,
+        max_length: int = MAX_TEXT_LENGTH,
+    ) -> None:
+        self.options = options or FoldOptions()
+        self.max_length = max_length
+        self._folder = Folder(self.options)
+        self._swap = threading.Lock()
+        self._engine = Engine.build(
+            lexicon if lexicon is not None else Lexicon.default(),
+            policy if policy is not None else Policy.default(),
+            self._folder,
+        )
+
+    @classmethod
+    def default(cls) -> Screener:
+        """The built-in lexicon and policy, with every fold on."""
+        return cls(Lexicon.default(), Policy.default())
+
+    @property
+    def lexicon(self) -> Lexicon:
+        return self._engine.lexicon
+
+    @property
+    def policy(self) -> Policy:
+        return self._engine.policy
+
+    def replace_lexicon(self, lexicon: Lexicon) -> None:
+        """Compile `lexicon` and swap it in atomically."""
+        with self._swap:
+            self._engine = Engine.build(lexicon, self._engine.policy, self._folder)
+
+    def replace_policy(self, policy: Policy) -> None:
+        """Swap in `policy` atomically."""
+        with self._swap:
+            old = self._engine
+            self._engine = Engine(old.lexicon, policy, old.matcher, old.terms)
+
+    def screen(self, text: str, surface: str = DEFAULT_SURFACE) -> Verdict:
+        """The verdict for one text on `surface`."""
+        return self.screen_batch([text], surface)[0]
+
+    def screen_batch(self, texts: Sequence[str], surface: str = DEFAULT_SURFACE) -> list[Verdict]:
+        """The verdicts for `texts`, in order. Validates the whole batch before screening any."""
+        surface = canonical_surface(surface)
+        self._validate(texts)
+        engine = self._engine
+        found = engine.matcher.find_batch(texts)
+        verdicts = []
+        for text, matches in zip(texts, found, strict=True):
+            contacts = find_contacts(text)
+            if not matches and not contacts:
+                verdicts.append(PASS)
+            else:
+                verdicts.append(_verdict(engine, surface, text, matches, contacts))
+        return verdicts
+
+    def _validate(self, texts: Sequence[str]) -> None:
+        if isinstance(texts, str):
+            raise InputError("screen_batch takes a list of texts, not one string")
+        for index, text in enumerate(texts):
+            if not isinstance(text, str):
+                raise InputError(f"text #{index} is {type(text).__name__}, not a string")
+            if len(text) > self.max_length:
+                raise TextTooLongError(len(text), self.max_length, index=index)
+
+
+def _verdict(
+    engine: Engine, surface: str, text: str, matches: list[Match], contacts: list[Contact]
+) -> Verdict:
+    terms = engine.terms
+    allowed = [(m.start, m.end) for m in matches if terms[m.key].is_allow]
+    hits: list[Hit] = []
+    severities: list[int] = []
+    for m in matches:
+        term = terms[m.key]
+        if term.is_allow or _inside_any(m, allowed):
+            continue
+        hits.append(Hit(term.text, term.category, text[m.start : m.end], m.start, m.end, m.variant))
+        severities.append(term.severity)
+    if not hits and not contacts:
+        return PASS
+    labels = score_labels(hits, severities, contacts, engine.policy, surface)
+    suggestion = engine.policy.decide(surface, {label.category: label.score for label in labels})
+    return Verdict(suggestion, tuple(labels), tuple(hits), tuple(contacts))
+
+
+def _inside_any(match: Match, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= match.start and match.end <= end for start, end in spans)
