@@ -33,11 +33,9 @@ class Thresholds(BaseModel):
         return self
 
 
-class SurfaceRule(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class SurfaceRule(Thresholds):
+    """A surface's thresholds, the weight of a contact there, and per-category overrides."""
 
-    review: float = Field(ge=0.0, le=1.0)
-    block: float = Field(ge=0.0, le=1.0)
     contact_weight: float = Field(ge=0.0, le=1.0)
     categories: dict[str, Thresholds] = Field(default_factory=dict)
 
@@ -118,11 +116,11 @@ class Policy:
 
     def hit_weight(self, severity: int, variant: str) -> float:
         """The evidence one hit gives its category, in [0, 1]."""
-        weight = self._weights.get((severity, variant))
-        if weight is None:
+        try:
+            return self._weights[severity, variant]
+        except KeyError:
             base = self.severity_weights.get(severity, 0.0)
-            weight = base * self.variant_factors.get(variant, 1.0)
-        return weight
+            return base * self.variant_factors.get(variant, 1.0)
 
     def contact_weight(self, surface: str) -> float:
         return self.surfaces[surface].contact_weight

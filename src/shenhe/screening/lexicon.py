@@ -102,7 +102,7 @@ def term_with_flags(text: str, category: str, severity: int, flags: Iterable[str
             options[flag] = True
     if options.get("initials"):
         options["phonetic"] = True
-    return Term(text=text, category=category, severity=severity, **options)  # type: ignore[arg-type]
+    return Term(text=text, category=category, severity=severity, **options)
 
 
 @dataclass(frozen=True)
@@ -161,7 +161,7 @@ class Lexicon:
 
     def with_flags(self, **options: bool) -> Lexicon:
         """The same terms with options (phonetic, repeat, ...) set on every non-allow term."""
-        terms = (t if t.is_allow else replace(t, **options) for t in self.terms)
+        terms = (t if t.is_allow else replace(t, **options) for t in self.terms)  # type: ignore[arg-type]
         return Lexicon(terms=tuple(terms), name=self.name, sources=self.sources)
 
     @cached_property

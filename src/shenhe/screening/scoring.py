@@ -27,11 +27,18 @@ def score_labels(
     """Labels, strongest first. `severities[i]` is the severity of the term behind `hits[i]`."""
     weights: dict[str, dict[str, float]] = {}
     worst: dict[str, int] = {}
+    hit_weight = policy.hit_weight
     for hit, severity in zip(hits, severities, strict=True):
-        per_term = weights.setdefault(hit.category, {})
-        weight = policy.hit_weight(severity, hit.variant)
-        per_term[hit.term] = max(weight, per_term.get(hit.term, 0.0))
-        worst[hit.category] = max(severity, worst.get(hit.category, 0))
+        category = hit.category
+        per_term = weights.get(category)
+        if per_term is None:
+            per_term = weights[category] = {}
+            worst[category] = severity
+        elif severity > worst[category]:
+            worst[category] = severity
+        weight = hit_weight(severity, hit.variant)
+        if weight > per_term.get(hit.term, -1.0):
+            per_term[hit.term] = weight
     if contacts:
         per_term = weights.setdefault(DIVERSION, {})
         weight = policy.contact_weight(surface)
@@ -42,7 +49,8 @@ def score_labels(
         Label(category, round(_noisy_or(per_term.values()), 4), worst[category])
         for category, per_term in weights.items()
     ]
-    labels.sort(key=lambda label: (-label.score, label.category))
+    if len(labels) > 1:
+        labels.sort(key=lambda label: (-label.score, label.category))
     return labels
 
 

@@ -15,15 +15,16 @@ from dataclasses import dataclass
 from shenhe.errors import InputError, TextTooLongError
 from shenhe.policy.policy import Policy
 from shenhe.policy.surfaces import DEFAULT_SURFACE, canonical_surface
-from shenhe.screening.lexicon import Lexicon, Term
+from shenhe.screening.lexicon import ALLOW, Lexicon, Term
 from shenhe.screening.scoring import score_labels
 from shenhe.screening.verdict import Hit, Verdict
+from shenhe.text.contact_hints import applies as hints_apply
+from shenhe.text.contact_hints import contact_hints
 from shenhe.text.contacts import Contact, find_contacts
 from shenhe.text.fold import Folder, FoldOptions
 from shenhe.text.matcher import Entry, Match, Matcher
 
 MAX_TEXT_LENGTH = 100_000
-PASS = Verdict("pass", (), (), ())
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,7 @@ class Screener:
         self.options = options or FoldOptions()
         self.max_length = max_length
         self._folder = Folder(self.options)
+        self._hints = hints_apply(self.options)
         self._swap = threading.Lock()
         self._engine = Engine.build(
             lexicon if lexicon is not None else Lexicon.default(),
@@ -106,12 +108,17 @@ class Screener:
         surface = canonical_surface(surface)
         self._validate(texts)
         engine = self._engine
-        found = engine.matcher.find_batch(texts)
+        batch = self._folder.fold_batch(texts)
+        found = engine.matcher.find_folded(texts, batch)
+        hinted = contact_hints(batch) if self._hints else None
         verdicts = []
-        for text, matches in zip(texts, found, strict=True):
-            contacts = find_contacts(text)
+        for number, (text, matches) in enumerate(zip(texts, found, strict=True)):
+            if hinted is None or number in hinted:
+                contacts = find_contacts(text)
+            else:
+                contacts = []
             if not matches and not contacts:
-                verdicts.append(PASS)
+                verdicts.append(Verdict("pass"))
             else:
                 verdicts.append(_verdict(engine, surface, text, matches, contacts))
         return verdicts
@@ -130,21 +137,21 @@ def _verdict(
     engine: Engine, surface: str, text: str, matches: list[Match], contacts: list[Contact]
 ) -> Verdict:
     terms = engine.terms
-    allowed = [(m.start, m.end) for m in matches if terms[m.key].is_allow]
+    allowed = [(m.start, m.end) for m in matches if terms[m.key].category == ALLOW]
     hits: list[Hit] = []
     severities: list[int] = []
-    for m in matches:
-        term = terms[m.key]
-        if term.is_allow or _inside_any(m, allowed):
+    for start, end, key, variant in matches:
+        term = terms[key]
+        if allowed and (term.category == ALLOW or _inside_any(start, end, allowed)):
             continue
-        hits.append(Hit(term.text, term.category, text[m.start : m.end], m.start, m.end, m.variant))
+        hits.append(Hit(term.text, term.category, text[start:end], start, end, variant))
         severities.append(term.severity)
     if not hits and not contacts:
-        return PASS
+        return Verdict("pass")
     labels = score_labels(hits, severities, contacts, engine.policy, surface)
     suggestion = engine.policy.decide(surface, {label.category: label.score for label in labels})
     return Verdict(suggestion, tuple(labels), tuple(hits), tuple(contacts))
 
 
-def _inside_any(match: Match, spans: list[tuple[int, int]]) -> bool:
-    return any(start <= match.start and match.end <= end for start, end in spans)
+def _inside_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(low <= start and end <= high for low, high in spans)

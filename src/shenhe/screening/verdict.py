@@ -1,5 +1,7 @@
 """The verdict: what the screener says about one text, and its one JSON form.
 
+These are plain slotted dataclasses (cheap to build on the hot path); treat them as values.
+
 The same schema is produced by the library (`Verdict.to_dict`), the CLI (JSON lines) and
 the HTTP API (FastAPI serialises these dataclasses). Offsets are code-point offsets into the
 original input, and `input[start:end] == text` holds for every hit and contact.
@@ -16,7 +18,7 @@ from shenhe.text.contacts import Contact
 SUGGESTIONS: tuple[Suggestion, ...] = ("pass", "review", "block")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Hit:
     """A lexicon term found in the text, possibly disguised."""
 
@@ -38,7 +40,7 @@ class Hit:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Label:
     """A category the text belongs to, with a score in [0, 1] and the worst severity seen."""
 
@@ -50,7 +52,7 @@ class Label:
         return {"category": self.category, "score": self.score, "severity": self.severity}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Verdict:
     """The screener's answer for one text."""
 

@@ -1,7 +1,7 @@
 """Folding: the canonical form of a text in which disguised terms look like themselves.
 
-`Folder.fold` is the fast path (a few C-level passes); `Folder.fold_mapped` returns the same
-string with a way back to the original offsets. The steps, each switchable in `FoldOptions`:
+`Folder.fold_batch` folds many texts at once and keeps, for every folded character, where it
+came from; `Folder.fold` folds one text. The steps, each switchable in `FoldOptions`:
 
 1. ``html``: HTML tags and entities are deleted (``贷<b>款``, ``贷&nbsp;款``).
 2. per character (see `shenhe.text.charmap`): ``width`` (NFKC), ``case``, ``traditional``
@@ -17,15 +17,16 @@ Folding is idempotent: ``fold(fold(t)) == fold(t)``.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
-from shenhe.text.charmap import CharOptions, char_table
-from shenhe.text.numerals import fold_numerals
+from shenhe.text.charmap import CharOptions
+from shenhe.text.kernel import Kernel, kernel
 from shenhe.text.offsets import IDENTITY, OffsetMap
 
 _TAG = re.compile(
-    r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,200})?/?>|&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z]{2,8});"
+    r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,200})?/?>"
+    r"|&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z]{2,8});"
 )
 _REPEAT = re.compile(r"(.)\1+", re.DOTALL)
 
@@ -57,26 +58,49 @@ class FoldOptions:
         )
 
 
-class Folded:
-    """A folded string and the way back to the text it came from."""
+class FoldedBatch:
+    """Folded texts joined into one string, with the way back to each original text."""
 
-    __slots__ = ("_maps", "text")
+    __slots__ = ("_ends", "_origins", "_tag_maps", "joined", "starts")
 
-    def __init__(self, text: str, maps: tuple[OffsetMap, ...]) -> None:
-        self.text = text
-        self._maps = maps
+    def __init__(
+        self,
+        joined: str,
+        starts: list[int],
+        origins: Sequence[int],
+        tag_maps: dict[int, OffsetMap],
+    ) -> None:
+        self.joined = joined
+        self.starts = starts
+        self._origins = origins
+        self._tag_maps = tag_maps
+        self._ends = [start - 1 for start in starts[1:]] + [len(joined)]
 
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        """The original range behind folded range [start, end)."""
-        for offset_map in reversed(self._maps):
-            start, end = offset_map.span(start, end)
-        return start, end
+    def __len__(self) -> int:
+        return len(self.starts)
 
-    def then(self, text: str, offset_map: OffsetMap) -> Folded:
-        """A further fold of this one."""
-        if offset_map.is_identity:
-            return Folded(text, self._maps)
-        return Folded(text, (*self._maps, offset_map))
+    def text(self, number: int) -> str:
+        """The folded form of text `number`."""
+        return self.joined[self.starts[number] : self._ends[number]]
+
+    def texts(self) -> list[str]:
+        return [self.joined[a:b] for a, b in zip(self.starts, self._ends, strict=True)]
+
+    def span(self, number: int, start: int, end: int) -> tuple[int, int]:
+        """The range of original text `number` behind its folded range [start, end)."""
+        base = self.starts[number]
+        src_start = self._origins[base + start]
+        src_end = self._origins[base + end - 1] + 1
+        tag_map = self._tag_maps.get(number)
+        if tag_map is not None:
+            return tag_map.span(src_start, src_end)
+        return src_start, src_end
+
+    def touching(self, number: int, position: int) -> bool:
+        """True when folded characters position-1 and position were adjacent in the original."""
+        _, before_end = self.span(number, position - 1, position)
+        after_start, _ = self.span(number, position, position + 1)
+        return after_start <= before_end
 
 
 class Folder:
@@ -84,36 +108,25 @@ class Folder:
 
     def __init__(self, options: FoldOptions | None = None) -> None:
         self.options = options or FoldOptions()
-        self._table = char_table(self.options.chars)
-        self._edits = _edit_pattern(self.options.chars)
+        self._kernel: Kernel = kernel(self.options.chars, self.options.numerals)
 
     def fold(self, text: str) -> str:
         """The folded form of `text`."""
-        if self.options.html and ("<" in text or "&" in text):
-            text = _TAG.sub("", text)
-        out = text.translate(self._table)
-        if self.options.numerals:
-            out = fold_numerals(out)
-        return out
+        return self.fold_batch([text]).joined
 
-    def fold_mapped(self, text: str) -> Folded:
-        """The folded form of `text` with its offset maps (the slow path, for texts with hits)."""
-        maps: list[OffsetMap] = []
-        if self.options.html and ("<" in text or "&" in text):
-            edits = [(m.start(), m.end() - m.start(), 0) for m in _TAG.finditer(text)]
-            if edits:
-                text = _TAG.sub("", text)
-                maps.append(OffsetMap(edits))
-        table = self._table
-        char_edits = [
-            (m.start(), 1, len(table[ord(m.group())])) for m in self._edits.finditer(text)
-        ]
-        if char_edits:
-            maps.append(OffsetMap(char_edits))
-        out = text.translate(table)
-        if self.options.numerals:
-            out = fold_numerals(out)
-        return Folded(out, tuple(maps))
+    def fold_batch(self, texts: Sequence[str]) -> FoldedBatch:
+        """Fold `texts` in one pass; see `FoldedBatch`."""
+        tag_maps: dict[int, OffsetMap] = {}
+        plain = list(texts)
+        if self.options.html:
+            for number, text in enumerate(plain):
+                if "<" in text or "&" in text:
+                    edits = [(m.start(), m.end() - m.start(), 0) for m in _TAG.finditer(text)]
+                    if edits:
+                        tag_maps[number] = OffsetMap(edits)
+                        plain[number] = _TAG.sub("", text)
+        joined, starts, origins = self._kernel.fold_batch(plain)
+        return FoldedBatch(joined, starts, origins, tag_maps)
 
 
 def collapse_repeats(text: str) -> str:
@@ -123,25 +136,5 @@ def collapse_repeats(text: str) -> str:
 
 def collapse_map(text: str) -> OffsetMap:
     """The offset map of `collapse_repeats(text)`."""
-    edits = [(m.start() + 1, m.end() - m.start() - 1, 0) for m in _REPEAT.finditer(text)]
+    edits = [(m.start(), m.end() - m.start(), 1) for m in _REPEAT.finditer(text)]
     return OffsetMap(edits) if edits else IDENTITY
-
-
-@lru_cache(maxsize=8)
-def _edit_pattern(options: CharOptions) -> re.Pattern[str]:
-    """A character class of every code point that does not fold to exactly one character."""
-    points = sorted(cp for cp, out in char_table(options).items() if len(out) != 1)
-    ranges: list[tuple[int, int]] = []
-    for cp in points:
-        if ranges and ranges[-1][1] == cp - 1:
-            ranges[-1] = (ranges[-1][0], cp)
-        else:
-            ranges.append((cp, cp))
-    parts = []
-    for low, high in ranges:
-        parts.append(_escape(low) if low == high else f"{_escape(low)}-{_escape(high)}")
-    return re.compile(f"[{''.join(parts)}]" if parts else r"[^\s\S]")
-
-
-def _escape(cp: int) -> str:
-    return f"\\U{cp:08x}"

@@ -12,11 +12,13 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick_rs
 
 from shenhe.text import phonetic
-from shenhe.text.fold import Folded, Folder, collapse_map, collapse_repeats
+from shenhe.text.fold import FoldedBatch, Folder, collapse_map, collapse_repeats
+from shenhe.text.offsets import OffsetMap
 
 _SEP = "\x00"
 Stream = tuple[bool, bool]
@@ -36,13 +38,12 @@ class Entry:
     whole_word: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):
     """An entry found in a text, at original offsets [start, end), and how it was disguised."""
 
-    key: int
     start: int
     end: int
+    key: int
     variant: str
 
 
@@ -106,73 +107,75 @@ class Matcher:
 
     def find_batch(self, texts: Sequence[str]) -> list[list[Match]]:
         """The matches in each text, in the order of `texts`."""
-        folded = [self.folder.fold(t) for t in texts]
+        return self.find_folded(texts, self.folder.fold_batch(texts))
+
+    def find_folded(self, texts: Sequence[str], batch: FoldedBatch) -> list[list[Match]]:
+        """As `find_batch`, for texts already folded by `self.folder`."""
         pending: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
+        plain_texts: list[str] | None = None
         for index, (stream, automaton, _) in enumerate(self._streams):
-            for number, start, end, pattern in _scan(automaton, _stream_texts(folded, stream)):
+            sounds, repeats = stream
+            if not repeats:
+                joined = phonetic.to_classes(batch.joined) if sounds else batch.joined
+                found = _scan(automaton, joined, batch.starts)
+            else:
+                plain_texts = plain_texts if plain_texts is not None else batch.texts()
+                found = _scan_texts(automaton, _collapsed(plain_texts, sounds))
+            for number, start, end, pattern in found:
                 pending[number].append((index, pattern, start, end))
         results: list[list[Match]] = [[] for _ in texts]
-        for number, found in pending.items():
-            results[number] = self._verify(texts[number], folded[number], found)
+        for number, found_in_text in pending.items():
+            results[number] = self._verify(texts[number], batch, number, found_in_text)
         return results
 
     def _verify(
-        self, original: str, plain: str, found: list[tuple[int, int, int, int]]
+        self,
+        original: str,
+        batch: FoldedBatch,
+        number: int,
+        found: list[tuple[int, int, int, int]],
     ) -> list[Match]:
-        mapped = self.folder.fold_mapped(original)
-        views: dict[Stream, Folded] = {}
-        best: dict[tuple[int, int, int], Match] = {}
+        plain = batch.text(number)
+        collapsed: dict[bool, OffsetMap] = {}
+        best: dict[tuple[int, int, int], str] = {}
         for index, pattern, start, end in found:
             stream, _, payloads = self._streams[index]
-            view = views.get(stream)
-            if view is None:
-                view = views[stream] = _stream_view(mapped, stream)
-            plain_start, plain_end = view.span(start, end) if stream[1] else (start, end)
-            src_start, src_end = mapped.span(plain_start, plain_end)
+            if stream[1]:  # collapsed repeats: back to the plain fold first
+                sounds = stream[0]
+                if sounds not in collapsed:
+                    text = phonetic.to_classes(plain) if sounds else plain
+                    collapsed[sounds] = collapse_map(text)
+                start, end = collapsed[sounds].span(start, end)
+            src_start, src_end = batch.span(number, start, end)
             for payload in payloads[pattern]:
-                if payload.whole_word and not _whole_word(mapped, plain, plain_start, plain_end):
+                if payload.whole_word and not _whole_word(batch, number, plain, start, end):
                     continue
-                written = original[src_start:src_end]
-                variant = _variant(payload, plain[plain_start:plain_end], written)
-                match = Match(payload.key, src_start, src_end, variant)
-                key = (payload.key, src_start, src_end)
-                if key not in best or _RANK[variant] < _RANK[best[key].variant]:
-                    best[key] = match
-        return sorted(best.values(), key=lambda m: (m.start, m.end, m.key))
+                if payload.kind != "text":
+                    variant = payload.kind
+                elif stream == PLAIN:  # the pattern is the term's own fold
+                    variant = "exact" if original[src_start:src_end] == payload.source else "folded"
+                else:
+                    variant = _variant(payload, plain[start:end], original[src_start:src_end])
+                key = (src_start, src_end, payload.key)
+                seen = best.get(key)
+                if seen is None or _RANK[variant] < _RANK[seen]:
+                    best[key] = variant
+        return sorted(Match(*span_key, variant) for span_key, variant in best.items())
 
 
 _RANK = {"exact": 0, "folded": 1, "repeat": 2, "homophone": 3, "pinyin": 4, "initials": 5}
 
 
-def _stream_texts(folded: list[str], stream: Stream) -> list[str]:
-    sounds, repeats = stream
-    texts = folded
+def _collapsed(texts: list[str], sounds: bool) -> list[str]:
     if sounds:
         texts = [phonetic.to_classes(t) for t in texts]
-    if repeats:
-        texts = [collapse_repeats(t) for t in texts]
-    return texts
-
-
-def _stream_view(mapped: Folded, stream: Stream) -> Folded:
-    """The stream's form of an already folded text; its spans lead back to the plain fold."""
-    sounds, repeats = stream
-    text = phonetic.to_classes(mapped.text) if sounds else mapped.text
-    if repeats:
-        return Folded(collapse_repeats(text), (collapse_map(text),))
-    return Folded(text, ())
+    return [collapse_repeats(t) for t in texts]
 
 
 def _scan(
-    automaton: ahocorasick_rs.AhoCorasick, texts: list[str]
+    automaton: ahocorasick_rs.AhoCorasick, joined: str, starts: list[int]
 ) -> list[tuple[int, int, int, int]]:
-    """(text number, start, end, pattern) for every match, scanning the batch in one pass."""
-    starts = []
-    position = 0
-    for text in texts:
-        starts.append(position)
-        position += len(text) + 1
-    joined = _SEP.join(texts)
+    """(text number, start, end, pattern) for every match in a joined batch, in one pass."""
     out = []
     for pattern, start, end in automaton.find_matches_as_indexes(joined, overlapping=True):
         number = bisect_right(starts, start) - 1
@@ -181,21 +184,28 @@ def _scan(
     return out
 
 
+def _scan_texts(
+    automaton: ahocorasick_rs.AhoCorasick, texts: list[str]
+) -> list[tuple[int, int, int, int]]:
+    starts = []
+    position = 0
+    for text in texts:
+        starts.append(position)
+        position += len(text) + 1
+    return _scan(automaton, _SEP.join(texts), starts)
+
+
 def _is_letter(char: str) -> bool:
     return char.isascii() and char.isalpha()
 
 
-def _whole_word(mapped: Folded, plain: str, start: int, end: int) -> bool:
+def _whole_word(batch: FoldedBatch, number: int, plain: str, start: int, end: int) -> bool:
     """No ASCII letter touches the match on either side (noise between counts as a gap)."""
-    if start > 0 and _is_letter(plain[start - 1]) and _is_letter(plain[start]):
-        _, before_end = mapped.span(start - 1, start)
-        if before_end == mapped.span(start, start + 1)[0]:
-            return False
-    if end < len(plain) and _is_letter(plain[end]) and _is_letter(plain[end - 1]):
-        after_start, _ = mapped.span(end, end + 1)
-        if mapped.span(end - 1, end)[1] == after_start:
-            return False
-    return True
+    before = start > 0 and _is_letter(plain[start - 1]) and _is_letter(plain[start])
+    if before and batch.touching(number, start):
+        return False
+    after = end < len(plain) and _is_letter(plain[end]) and _is_letter(plain[end - 1])
+    return not (after and batch.touching(number, end))
 
 
 def _variant(payload: _Payload, plain_span: str, original_span: str) -> str:

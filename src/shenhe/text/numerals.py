@@ -25,7 +25,8 @@ NUMERALS: dict[str, str] = {
 """Numeral → digit; 幺 is the spoken 1 of phone numbers."""
 
 _TABLE = str.maketrans(NUMERALS)
-_RUN = re.compile(f"[0-9{''.join(NUMERALS)}]{{3,}}")
+MIN_RUN = 3
+_RUN = re.compile(f"[0-9{''.join(NUMERALS)}]{{{MIN_RUN},}}")
 MIN_PURE_RUN = 5
 
 

@@ -12,6 +12,7 @@ import itertools
 from functools import lru_cache
 
 from shenhe.text.charmap import is_cjk
+from shenhe.text.kernel import same_length_table, translate_same_length
 
 _CLASS_BASE = 0xE000  # private use area: folding deletes private-use input, so no clashes
 MIN_PINYIN_LETTERS = 4
@@ -42,9 +43,14 @@ def class_table() -> dict[int, str]:
     return _syllable_tables()[0]
 
 
+@lru_cache(maxsize=1)
+def _flat_class_table() -> bytes:
+    return same_length_table(tuple(class_table().items()))
+
+
 def to_classes(folded: str) -> str:
     """A folded text with every hanzi replaced by its class character (same length)."""
-    return folded.translate(class_table())
+    return translate_same_length(folded, class_table(), _flat_class_table())
 
 
 def _contextual(folded: str) -> tuple[str, ...]:

@@ -1,0 +1,206 @@
+/*
+ * shenhe.text._cfold: the folding hot loop in C.
+ *
+ * The tables are built in Python (shenhe.text.charmap, shenhe.text.numerals); this module only
+ * applies them. `fold_batch` folds many texts at once into one joined string (texts separated
+ * by U+0000, which every table folds away) and records, for every folded character, the index
+ * of the original character it came from. The pure-Python path in shenhe.text.fold produces
+ * exactly the same strings; the tests hold the two to that.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+#define MAX_CP 0x110000
+#define KEEP 0xFFFFFFFFu   /* the character folds to itself */
+#define DROP 0xFFFFFFFEu   /* the character folds to nothing */
+#define MULTI 0xFFFFFFFDu  /* the character folds to several: look it up in `multi` */
+
+typedef struct {
+    Py_UCS4 *out;
+    int32_t *origin;
+    Py_ssize_t len;
+    Py_ssize_t cap;
+} Buffer;
+
+static int buffer_grow(Buffer *b, Py_ssize_t need) {
+    if (b->len + need <= b->cap) return 0;
+    Py_ssize_t cap = b->cap ? b->cap : 1024;
+    while (cap < b->len + need) cap *= 2;
+    Py_UCS4 *out = PyMem_Realloc(b->out, cap * sizeof(Py_UCS4));
+    if (!out) { PyErr_NoMemory(); return -1; }
+    b->out = out;
+    int32_t *origin = PyMem_Realloc(b->origin, cap * sizeof(int32_t));
+    if (!origin) { PyErr_NoMemory(); return -1; }
+    b->origin = origin;
+    b->cap = cap;
+    return 0;
+}
+
+static inline int buffer_put(Buffer *b, Py_UCS4 c, int32_t origin) {
+    if (b->len == b->cap && buffer_grow(b, 1) < 0) return -1;
+    b->out[b->len] = c;
+    b->origin[b->len] = origin;
+    b->len++;
+    return 0;
+}
+
+/* Chinese numerals inside digit runs become ASCII digits (see shenhe/text/numerals.py). */
+static void fold_numerals(Py_UCS4 *s, Py_ssize_t start, Py_ssize_t end, const uint8_t *digit,
+                          Py_ssize_t digit_len, Py_ssize_t min_run, Py_ssize_t min_pure) {
+    Py_ssize_t i = start;
+    while (i < end) {
+        Py_UCS4 c = s[i];
+        int is_ascii = c >= '0' && c <= '9';
+        int is_num = !is_ascii && c < (Py_UCS4)digit_len && digit[c];
+        if (!is_ascii && !is_num) { i++; continue; }
+        Py_ssize_t j = i;
+        int has_ascii = 0;
+        while (j < end) {
+            Py_UCS4 d = s[j];
+            if (d >= '0' && d <= '9') has_ascii = 1;
+            else if (!(d < (Py_UCS4)digit_len && digit[d])) break;
+            j++;
+        }
+        Py_ssize_t run = j - i;
+        if (run >= min_run && (has_ascii || run >= min_pure)) {
+            for (Py_ssize_t k = i; k < j; k++) {
+                Py_UCS4 d = s[k];
+                if (!(d >= '0' && d <= '9')) s[k] = (Py_UCS4)('0' + digit[d] - 1);
+            }
+        }
+        i = j;
+    }
+}
+
+static int fold_one(Buffer *b, PyObject *text, const uint32_t *table, PyObject *multi) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    if (buffer_grow(b, n + 1) < 0) return -1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        uint32_t m = table[c];
+        if (m == KEEP) {
+            b->out[b->len] = c;
+            b->origin[b->len++] = (int32_t)i;
+        } else if (m == DROP) {
+            continue;
+        } else if (m == MULTI) {
+            PyObject *key = PyLong_FromUnsignedLong(c);
+            if (!key) return -1;
+            PyObject *value = PyDict_GetItemWithError(multi, key);
+            Py_DECREF(key);
+            if (!value) {
+                if (!PyErr_Occurred())
+                    PyErr_Format(PyExc_KeyError, "no multi-character fold for U+%04X", c);
+                return -1;
+            }
+            Py_ssize_t vn = PyUnicode_GET_LENGTH(value);
+            int vkind = PyUnicode_KIND(value);
+            const void *vdata = PyUnicode_DATA(value);
+            for (Py_ssize_t k = 0; k < vn; k++)
+                if (buffer_put(b, PyUnicode_READ(vkind, vdata, k), (int32_t)i) < 0) return -1;
+            if (buffer_grow(b, n - i + 1) < 0) return -1;
+        } else {
+            b->out[b->len] = (Py_UCS4)m;
+            b->origin[b->len++] = (int32_t)i;
+        }
+    }
+    return 0;
+}
+
+/*
+ * fold_batch(texts, table, multi, digit, min_run, min_pure) -> (joined, starts, origins)
+ *   texts: list of str; table: buffer of uint32 per code point (0x110000 of them);
+ *   multi: dict cp -> str; digit: bytes, digit value + 1 for numeral code points, else 0.
+ *   joined: the folded texts joined by U+0000; starts: list of each text's offset in joined;
+ *   origins: bytes of int32, for each character of joined the index in its original text
+ *   (-1 for the separators).
+ */
+static PyObject *fold_batch(PyObject *self, PyObject *args) {
+    PyObject *texts, *multi;
+    Py_buffer table_buf, digit_buf;
+    Py_ssize_t min_run, min_pure;
+    if (!PyArg_ParseTuple(args, "O!y*O!y*nn", &PyList_Type, &texts, &table_buf, &PyDict_Type,
+                          &multi, &digit_buf, &min_run, &min_pure))
+        return NULL;
+    PyObject *result = NULL, *starts = NULL, *joined = NULL, *origins = NULL;
+    Buffer b = {0};
+    if (table_buf.len != (Py_ssize_t)(MAX_CP * sizeof(uint32_t))) {
+        PyErr_SetString(PyExc_ValueError, "table must hold one uint32 per code point");
+        goto done;
+    }
+    const uint32_t *table = (const uint32_t *)table_buf.buf;
+    const uint8_t *digit = (const uint8_t *)digit_buf.buf;
+    Py_ssize_t count = PyList_GET_SIZE(texts);
+    starts = PyList_New(count);
+    if (!starts) goto done;
+    for (Py_ssize_t t = 0; t < count; t++) {
+        PyObject *text = PyList_GET_ITEM(texts, t);
+        if (!PyUnicode_Check(text)) {
+            PyErr_Format(PyExc_TypeError, "text #%zd is not a string", t);
+            goto done;
+        }
+        if (t > 0 && buffer_put(&b, 0, -1) < 0) goto done;
+        Py_ssize_t start = b.len;
+        PyObject *offset = PyLong_FromSsize_t(start);
+        if (!offset) goto done;
+        PyList_SET_ITEM(starts, t, offset);
+        if (fold_one(&b, text, table, multi) < 0) goto done;
+        if (min_run > 0)
+            fold_numerals(b.out, start, b.len, digit, digit_buf.len, min_run, min_pure);
+    }
+    joined = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, b.out, b.len);
+    if (!joined) goto done;
+    origins = PyBytes_FromStringAndSize((const char *)b.origin, b.len * sizeof(int32_t));
+    if (!origins) goto done;
+    result = PyTuple_Pack(3, joined, starts, origins);
+done:
+    Py_XDECREF(joined);
+    Py_XDECREF(starts);
+    Py_XDECREF(origins);
+    PyMem_Free(b.out);
+    PyMem_Free(b.origin);
+    PyBuffer_Release(&table_buf);
+    PyBuffer_Release(&digit_buf);
+    return result;
+}
+
+/* translate_same_length(text, table) -> str: a 1:1 code point map (KEEP leaves a character). */
+static PyObject *translate_same_length(PyObject *self, PyObject *args) {
+    PyObject *text;
+    Py_buffer table_buf;
+    if (!PyArg_ParseTuple(args, "Uy*", &text, &table_buf)) return NULL;
+    if (table_buf.len != (Py_ssize_t)(MAX_CP * sizeof(uint32_t))) {
+        PyBuffer_Release(&table_buf);
+        PyErr_SetString(PyExc_ValueError, "table must hold one uint32 per code point");
+        return NULL;
+    }
+    const uint32_t *table = (const uint32_t *)table_buf.buf;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_UCS4 *out = PyMem_Malloc((n ? n : 1) * sizeof(Py_UCS4));
+    if (!out) { PyBuffer_Release(&table_buf); return PyErr_NoMemory(); }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        uint32_t m = table[c];
+        out[i] = m >= MULTI ? c : (Py_UCS4)m;
+    }
+    PyObject *result = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, n);
+    PyMem_Free(out);
+    PyBuffer_Release(&table_buf);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"fold_batch", fold_batch, METH_VARARGS, "Fold a list of texts into one joined string."},
+    {"translate_same_length", translate_same_length, METH_VARARGS, "A 1:1 code point map."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_cfold", NULL, -1, methods};
+
+PyMODINIT_FUNC PyInit__cfold(void) { return PyModule_Create(&module); }

@@ -1,0 +1,125 @@
+"""Regular expressions for contact details, written against folded text.
+
+Folded text (see `shenhe.text.charmap`) is lower case, simplified, NFKC and has ASCII digits,
+and the Chinese numerals of digit runs have been turned into digits too, so these patterns
+only spell the plain forms: ``微信``, ``vx``, ``qq``, ``.`` and ``[0-9]``. Every pattern here
+is compiled once at import; none needs any table.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Chinese numerals that stand for one digit when written inside a digit run (after folding,
+# so traditional forms are already simplified). 〇 ○ ◯ are the circles written for zero.
+NUMERALS: dict[str, str] = {
+    "〇": "0", "○": "0", "◯": "0", "零": "0",
+    "一": "1", "壹": "1", "幺": "1",
+    "二": "2", "贰": "2", "两": "2",
+    "三": "3", "叁": "3",
+    "四": "4", "肆": "4",
+    "五": "5", "伍": "5",
+    "六": "6", "陆": "6",
+    "七": "7", "柒": "7",
+    "八": "8", "捌": "8",
+    "九": "9", "玖": "9",
+}  # fmt: skip
+_NUM = "".join(NUMERALS)
+
+MOBILE = re.compile(r"1[3-9][0-9]{9}")
+LANDLINE = re.compile(r"0(?:10|2[0-9])[1-9][0-9]{7}|0[3-9][0-9]{2}[1-9][0-9]{6,7}")
+MIN_QQ, MAX_QQ = 5, 11
+MIN_WECHAT_NUMBER = 6  # WeChat ids are six characters or more
+
+# What may sit between the digits of one written number: 138-0013-8000, 1 3 8, (010)1234.
+_DIGIT_SEP = r"[ \t\-_.·•~—–/()]"
+DIGIT_SEP = re.compile(f"{_DIGIT_SEP}+")
+_RUN = rf"[0-9](?:{_DIGIT_SEP}{{0,3}}[0-9])*"
+
+# A run of digits and numerals; it becomes all digits when it holds at least five of them.
+NUMERAL_RUN = re.compile(rf"[0-9{_NUM}](?:{_DIGIT_SEP}{{0,3}}[0-9{_NUM}])*")
+ANY_NUMERAL = re.compile(f"[{_NUM}]")
+MIN_NUMERAL_RUN = 5
+# Numerals that end a run and come before one of these are a quantity, not digits:
+# qq2322612680一周, 379六百万, 1598727418两块.
+MEASURE_AFTER = frozenset("十百千万亿元块角毛分天周星月年日号点个次人位单晚群把局级阶倍折成")
+
+# Cheap test on the raw text. A contact needs a digit, a Latin-looking letter, an @ or a run
+# of numerals; a text made only of Chinese characters, CJK and ASCII punctuation and spaces,
+# with no run of five numerals, cannot hold one. Raw numerals include traditional forms.
+_HOPELESS = r"\u4e00-\u9fff\u3400-\u4dbf\u3000-\u303f\uff01-\uff0f\uff1a-\uff1f\s!-/:-?\[-`{-~"
+_RAW_NUM = _NUM + "貳陸兩"
+_RAW_SEP = r"[\s\-_.·•~—–/()（）]"
+MAYBE_CONTACT = re.compile(
+    rf"[^{_HOPELESS}]|[{_RAW_NUM}](?:{_RAW_SEP}{{0,3}}[{_RAW_NUM}]){{{MIN_NUMERAL_RUN - 1}}}"
+)
+
+# Between a cue and the id: spaces, punctuation and little words (号, 是, 搜索, id …).
+_GAP = (
+    r"(?:[\s:=>~\-—–_|/\\()\[\]{}（）【】「」《》<\"'“”‘’*,，、.\ufe0f]"
+    r"|号码?|是|为|id|账号|搜索?|加|联系|聊)"
+)
+_SEP = f"{_GAP}{{0,6}}"
+
+_WECHAT_CUE = (
+    r"(?:[微薇威徽维唯]\s?[信芯心星线]"  # 微信 薇信 威信 徽信 维信 微芯
+    r"|(?<![a-z])(?:weixin|wechat|wei\s?xin)"
+    r"|(?<![a-z])[vw]\s?(?:[信心芯星x]|❤)"  # V信 V心 vx wx
+    r"|[加+十➕]\s?(?:[微薇威徽维]|v\s?[x信心]?)"  # 加v +vx 加威 十威
+    r"|(?<![a-z0-9])v(?=\s?[:0-9])"  # v: abc12345, v13800138000
+    r"|[微薇])"
+)
+_QQ_CUE = (
+    r"(?:(?<![a-z])q(?:\s?q)?(?:群|号)?"  # qq q q群 qq号
+    r"|[扣抠寇蔻叩]\s?[扣抠寇蔻叩]|企鹅(?:号|群)?"
+    r"|(?:[加+十➕]\s?)?[扣抠]群?|群聊?|裙)"  # 扣 + 5 or more digits, 群123456
+)
+_TELEGRAM_CUE = r"(?:(?<![a-z])(?:telegram|tele|tg)|电报|纸飞机|飞机号|飞机群)"
+
+WECHAT_ID = r"[a-z][a-z0-9_-]{5,19}(?![a-z0-9_-])"
+_HANDLE = r"[a-z][a-z0-9_]{4,31}(?![a-z0-9_])"
+
+WECHAT = re.compile(rf"{_WECHAT_CUE}{_SEP}(?:(?P<id>{WECHAT_ID})|(?P<num>{_RUN}))")
+QQ = re.compile(rf"{_QQ_CUE}{_SEP}(?P<num>{_RUN})")
+TELEGRAM = re.compile(
+    rf"(?:{_TELEGRAM_CUE}{_SEP}@?|飞机{_SEP}@)(?P<id>{_HANDLE})"  # bare 飞机 needs the @
+)
+DIGIT_RUN = re.compile(_RUN)
+
+# A number directly before one of these is an amount, a date or a count, not a contact id.
+UNIT_AFTER = re.compile(r"\s?[元块万亿年月日期%个次人w]")
+CUED_UNIT_AFTER = re.compile(r"\s?(?:[元块万亿个人w]|r(?![a-z])|rmb)")  # 20r: 20 yuan
+UNIT_BEFORE = frozenset("第¥$￥")
+
+# Top-level domains that make a bare name a web address when joined by a plain dot, and the
+# smaller set trusted when the dot is disguised (点, 。, spaced or bracketed).
+TLDS = frozenset({
+    "com", "cn", "net", "org", "cc", "top", "xyz", "vip", "me", "io", "info", "co", "tv", "app",
+    "ly", "gl", "link", "site", "online", "shop", "club", "fun", "live", "pro", "biz", "wang",
+    "ink", "ren", "xin", "pw", "tk", "ml", "ga", "cf", "gq", "hk", "tw", "uk", "jp", "kr", "ru",
+    "de", "fr", "asia", "mobi", "tech", "website", "icu", "cyou", "buzz",
+})  # fmt: skip
+DISGUISED_TLDS = frozenset({
+    "com", "cn", "net", "org", "cc", "top", "xyz", "vip", "info", "app", "club", "site", "shop",
+    "wang", "icu", "cyou",
+})  # fmt: skip
+
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+# A dot as written: ".", "。", "点", " dot ", "(.)", "[dot]", with spaces around it.
+_DOT = r"(?:\s{0,2}[.。点]\s{0,2}|\s+dot\s+|\s?[(\[]\s?(?:dot|\.|点)\s?[)\]]\s?)"
+PLAIN_DOT = "."
+DOT = re.compile(_DOT)
+_DOMAIN = rf"(?:{_LABEL}{_DOT}){{1,5}}[a-z]{{2,10}}(?![a-z0-9-])"
+_PATH = r"(?::[0-9]{1,5})?(?:/[a-z0-9\-._~%!$&'*+,;=:@/?#]*)?"
+
+DOMAIN = re.compile(rf"(?<![a-z0-9_@.\-])(?P<host>{_DOMAIN})(?P<path>{_PATH})")
+SCHEME_URL = re.compile(
+    r"(?:https?|hxxps?)\s?[:：]\s?/\s?/\s?(?P<host>[a-z0-9\-._~%]+)(?P<path>" + _PATH + ")"
+)
+_AT = r"(?:\s?@\s?|\s+at\s+|\s?[(\[]\s?at\s?[)\]]\s?)"
+EMAIL = re.compile(
+    rf"(?<![a-z0-9._%+\-])(?P<local>[a-z0-9][a-z0-9._%+\-]{{0,63}})(?P<at>{_AT})"
+    rf"(?P<host>{_DOMAIN})"
+)
+TRAILING_PUNCT = ".,;:!?'*"
+TELEGRAM_HOSTS = frozenset({"t.me", "telegram.me", "telegram.dog"})

@@ -1,0 +1,313 @@
+"""Contact detection: what counts as a way off the platform, and where it was written."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from shenhe.text import contact_patterns, contacts
+from shenhe.text.contacts import Contact, find_contacts
+
+
+def found(text: str) -> list[tuple[str, str]]:
+    return [(c.kind, c.value) for c in find_contacts(text)]
+
+
+def only(text: str) -> Contact:
+    contacts = find_contacts(text)
+    assert len(contacts) == 1, contacts
+    return contacts[0]
+
+
+PHONES = [
+    ("13800138000", "13800138000"),
+    ("联系电话：13800138000", "13800138000"),
+    ("138-0013-8000", "13800138000"),
+    ("138 0013 8000", "13800138000"),
+    ("138.0013.8000", "13800138000"),
+    ("1 3 8 0 0 1 3 8 0 0 0", "13800138000"),
+    ("１３８００１３８０００", "13800138000"),
+    ("①③⑧⓪⓪①③⑧⓪⓪⓪", "13800138000"),
+    ("❶❸❽⓿⓿❶❸❽⓿⓿⓿", "13800138000"),
+    ("¹³⁸⁰⁰¹³⁸⁰⁰⁰", "13800138000"),
+    ("壹叁捌 零零壹叁 捌零零零", "13800138000"),
+    ("一三八零零一三八零零零", "13800138000"),
+    ("幺三八〇〇幺三八〇〇〇", "13800138000"),
+    ("1三8零0壹38零00", "13800138000"),
+    ("+86 138 0013 8000", "13800138000"),
+    ("8613800138000", "13800138000"),
+    ("要的加15849486549", "15849486549"),
+    ("加wb13314899345先货", "13314899345"),
+    ("有事打19912345678。", "19912345678"),
+]
+
+
+@pytest.mark.parametrize(("text", "value"), PHONES)
+def test_mobile_numbers_are_found_through_disguises(text: str, value: str) -> None:
+    assert found(text) == [("phone", value)]
+
+
+LANDLINES = [
+    ("电话010-12345678", "01012345678"),
+    ("座机0755-8888 8888", "075588888888"),
+    ("（021）6123 4567", "02161234567"),
+    ("传真：0759-7234789", "07597234789"),
+]
+
+
+@pytest.mark.parametrize(("text", "value"), LANDLINES)
+def test_landlines_need_their_area_code(text: str, value: str) -> None:
+    assert found(text) == [("landline", value)]
+
+
+WECHAT = [
+    ("加我薇信:abc12345", "abc12345", "薇信:abc12345"),
+    ("十威laotou588888", "laotou588888", "十威laotou588888"),
+    ("需要十威laotou588888", "laotou588888", "十威laotou588888"),
+    ("微信：abc_123", "abc_123", "微信：abc_123"),
+    ("加微信 Abc-123", "abc-123", "微信 Abc-123"),
+    ("威信号是 k8883210", "k8883210", "威信号是 k8883210"),
+    ("徽信 xy12345", "xy12345", "徽信 xy12345"),
+    ("V信：hello2024", "hello2024", "V信：hello2024"),
+    ("要的加我vx:blong925", "blong925", "vx:blong925"),
+    ("VX号 zzz888", "zzz888", "VX号 zzz888"),
+    ("wx: abcdef1", "abcdef1", "wx: abcdef1"),
+    ("weixin abcdef1", "abcdef1", "weixin abcdef1"),
+    ("加V abc12345", "abc12345", "加V abc12345"),
+    ("+v abc12345", "abc12345", "+v abc12345"),
+    ("加威 abc12345", "abc12345", "加威 abc12345"),
+    ("加微z4721501长期", "z4721501", "加微z4721501"),
+    ("ｖｘ：ＡＢＣ１２３４５", "abc12345", "ｖｘ：ＡＢＣ１２３４５"),
+    ("加微信18306874502", "18306874502", "微信18306874502"),
+    ("V心:17047898912", "17047898912", "V心:17047898912"),
+    ("微信 138 0013 8000", "13800138000", "微信 138 0013 8000"),
+    ("加我微信,441632389", "441632389", "微信,441632389"),
+    ("详细加微心a六三一八四九八一五!", "a631849815", "微心a六三一八四九八一五"),
+]
+
+
+@pytest.mark.parametrize(("text", "value", "span"), WECHAT)
+def test_wechat_ids_follow_their_cue(text: str, value: str, span: str) -> None:
+    contact = only(text)
+    assert (contact.kind, contact.value, contact.text) == ("wechat", value, span)
+
+
+QQ = [
+    ("扣扣：12345678", "12345678", "扣扣：12345678"),
+    ("企鹅 ⑨⑧⑦⑥⑤④③", "9876543", "企鹅 ⑨⑧⑦⑥⑤④③"),
+    ("联系qq1099415500", "1099415500", "qq1099415500"),
+    ("QQ：123456789", "123456789", "QQ：123456789"),
+    ("ＱＱ：１６８３８８３３９９", "1683883399", "ＱＱ：１６８３８８３３９９"),
+    ("加q825555090", "825555090", "q825555090"),
+    ("十扣:204744234", "204744234", "十扣:204744234"),
+    ("抠抠457293618", "457293618", "抠抠457293618"),
+    ("加企鹅号270663119咨询", "270663119", "企鹅号270663119"),
+    ("Q群：1048834794", "1048834794", "Q群：1048834794"),
+    ("群号 570811571 欢迎", "570811571", "群号 570811571"),
+    ("进裙414720767找群主", "414720767", "裙414720767"),
+    ("qq:499-333-794先给", "499333794", "qq:499-333-794"),
+    ("扣:341.235.547到付", "341235547", "扣:341.235.547"),
+    ("扣扣:二二四一六八二二六六", "2241682266", "扣扣:二二四一六八二二六六"),
+    ("加扣157四七九5002,在线接", "1574795002", "加扣157四七九5002"),
+    ("qq2322612680一周15元", "2322612680", "qq2322612680"),
+    ("群164-083-379六百万一人", "164083379", "群164-083-379"),
+    ("加我ⓆQ2654272269", "2654272269", "ⓆQ2654272269"),
+]
+
+
+@pytest.mark.parametrize(("text", "value", "span"), QQ)
+def test_qq_numbers_follow_their_cue(text: str, value: str, span: str) -> None:
+    contact = only(text)
+    assert (contact.kind, contact.value, contact.text) == ("qq", value, span)
+
+
+URLS = [
+    ("www点xx点com", "www.xx.com", "www点xx点com"),
+    ("example. com", "example.com", "example. com"),
+    ("打开xy789。top就送", "xy789.top", "xy789。top"),
+    ("https://www.Example.com/path?a=1.", "www.example.com/path?a=1", None),
+    ("见 http://10.0.0.1:8080/x", "10.0.0.1:8080/x", None),
+    ("访问www.abc123.cn", "www.abc123.cn", "www.abc123.cn"),
+    ("搜索bb9.app下载", "bb9.app", "bb9.app"),
+    ("短链 bit.ly/AbC12 点开", "bit.ly/abc12", "bit.ly/AbC12"),
+    ("ｗｗｗ．ｅｘａｍｐｌｅ．ｃｏｍ", "www.example.com", None),
+    ("shop dot example dot com", "shop.example.com", None),
+    ("域名abc(.)vip", "abc.vip", "abc(.)vip"),
+    ("news.example.com.cn/a/b", "news.example.com.cn/a/b", None),
+]
+
+
+@pytest.mark.parametrize(("text", "value", "span"), URLS)
+def test_urls_are_found_through_disguised_dots(text: str, value: str, span: str | None) -> None:
+    contact = only(text)
+    assert (contact.kind, contact.value) == ("url", value)
+    if span is not None:
+        assert contact.text == span
+
+
+EMAILS = [
+    ("联系 a@b.com", "a@b.com", "a@b.com"),
+    ("邮箱：123456@qq.com", "123456@qq.com", "123456@qq.com"),
+    ("Mail.Me＠Example.ORG", "mail.me@example.org", "Mail.Me＠Example.ORG"),
+    ("xx at yy dot com", "xx@yy.com", "xx at yy dot com"),
+    ("abc(at)mail.cn", "abc@mail.cn", "abc(at)mail.cn"),
+    ("name@school.edu", "name@school.edu", "name@school.edu"),
+]
+
+
+@pytest.mark.parametrize(("text", "value", "span"), EMAILS)
+def test_emails(text: str, value: str, span: str) -> None:
+    contact = only(text)
+    assert (contact.kind, contact.value, contact.text) == ("email", value, span)
+
+
+TELEGRAM = [
+    ("t.me/somechannel", "t.me/somechannel", "t.me/somechannel"),
+    ("https://t.me/joinchat_abc", "t.me/joinchat_abc", "https://t.me/joinchat_abc"),
+    ("telegram @Some_Handle", "@some_handle", "telegram @Some_Handle"),
+    ("TG：@abcdef", "@abcdef", "TG：@abcdef"),
+    ("ｔｇ @Somehandle", "@somehandle", "ｔｇ @Somehandle"),
+    ("电报 abcdef", "@abcdef", "电报 abcdef"),
+    ("飞机 @abcdef", "@abcdef", "飞机 @abcdef"),
+    ("纸飞机: abcdef", "@abcdef", "纸飞机: abcdef"),
+]
+
+
+@pytest.mark.parametrize(("text", "value", "span"), TELEGRAM)
+def test_telegram(text: str, value: str, span: str) -> None:
+    contact = only(text)
+    assert (contact.kind, contact.value, contact.text) == ("telegram", value, span)
+
+
+NOT_CONTACTS = [
+    "订单号20231125000123",
+    "金额10000元",
+    "2018年2月",
+    "价格1999",
+    "第123456期",
+    "2.5万",
+    "公元2024年",
+    "1380013800012345",  # too long for a phone, and no cue
+    "需要的加1692009621",  # a bare number is no QQ without a cue
+    "老子700钻石",
+    "银300w1比1.4w来懂和会的老板",
+    "0.03.0.3.1.5.4.3.3.5000.600出货",
+    "1.6/1.0/1500/350出货",
+    "我12点vip开放",
+    "明天8点top",
+    "坐飞机 abcdef",  # bare 飞机 needs the @
+    "Q币 10000",
+    "扣1",
+    "qq 12345元",
+    "群12345人",
+    "微信转账 20000",
+    "来玩剑侠嘛仿官府上线v9充值",
+    "一二三四五六七八九十",
+    "三三两两",
+    "image.png readme.md",
+    "版本 1.2.3",
+    "@某人 你好",
+    "",
+    "纯中文的一句话，没有任何联系方式。",
+]
+
+
+@pytest.mark.parametrize("text", NOT_CONTACTS)
+def test_numbers_and_words_that_are_not_contacts(text: str) -> None:
+    assert find_contacts(text) == []
+
+
+def test_several_contacts_in_order_without_overlap() -> None:
+    text = "有意者私聊微信18660970633qq475794379小号，或者发邮件 a@b.com，网站 www.xx.com"
+    assert found(text) == [
+        ("wechat", "18660970633"),
+        ("qq", "475794379"),
+        ("email", "a@b.com"),
+        ("url", "www.xx.com"),
+    ]
+
+
+def test_an_email_is_not_also_a_url_or_a_phone() -> None:
+    assert found("13800138000@qq.com") == [("email", "13800138000@qq.com")]
+
+
+def test_two_phones_in_one_run_of_groups() -> None:
+    assert found("13800138000 13900139000") == [
+        ("phone", "13800138000"),
+        ("phone", "13900139000"),
+    ]
+
+
+def test_offsets_point_into_the_original_text() -> None:
+    text = "加我ⓥⓧ：ａｂｃ１２３４５，谢谢"
+    contact = only(text)
+    assert (contact.kind, contact.value) == ("wechat", "abc12345")
+    assert text[contact.start : contact.end] == contact.text == "ⓥⓧ：ａｂｃ１２３４５"
+
+
+def test_offsets_survive_characters_that_fold_to_several() -> None:
+    text = "⑩⑩ 加微信：abc12345"  # ⑩ folds to "10", two characters
+    contact = only(text)
+    assert contact.text == "微信：abc12345"
+    assert text[contact.start : contact.end] == contact.text
+
+
+def test_to_dict() -> None:
+    assert only("扣扣：12345678").to_dict() == {
+        "kind": "qq",
+        "value": "12345678",
+        "text": "扣扣：12345678",
+        "start": 0,
+        "end": 11,
+    }
+
+
+def _check_spans(text: str) -> None:
+    contacts = find_contacts(text)
+    last_end = 0
+    for contact in contacts:
+        assert 0 <= contact.start < contact.end <= len(text)
+        assert text[contact.start : contact.end] == contact.text
+        assert contact.start >= last_end
+        last_end = contact.end
+        assert contact.value
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_any_text_gives_consistent_spans(text: str) -> None:
+    _check_spans(text)
+
+
+_PIECES = st.sampled_from(
+    [
+        "微信", "薇信", "vx", "qq", "扣扣", "企鹅", "群", "十威", "加v", "tg", "电报", "@",
+        ".", "。", "点", " ", "-", ":", "：", "com", "www", "t.me/", "http://", "at", "dot",
+        "138", "0013", "8000", "010", "一", "三", "八", "零", "壹", "①", "❶", "¹", "⑩",
+        "abc", "Ｘ", "元", "万", "号", "_", "(", "）", "ⓥ", "é",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_PIECES, max_size=20).map("".join))
+def test_contact_like_text_gives_consistent_spans(text: str) -> None:
+    _check_spans(text)
+
+
+_PLAIN_CHINESE = st.text(
+    alphabet=st.sampled_from(
+        list("的一是了我不人在他有这个上们来到时大地为子中你说生国年着就那和要她出也得里后自以会")
+        + list("微信薇威扣企鹅群裙飞机电报点号零壹贰叁肆伍陆柒捌玖两幺〇三四五六七八九十")
+        + list("，。！？：；（）、“”…　 -.:()/~_")
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_PLAIN_CHINESE)
+def test_the_cheap_precheck_hides_no_contact(text: str) -> None:
+    if not contact_patterns.MAYBE_CONTACT.search(text):
+        assert contacts._find(text) == []
