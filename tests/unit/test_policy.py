@@ -63,3 +63,10 @@ def test_a_policy_file_that_is_not_yaml_is_refused(tmp_path: Path) -> None:
     path.write_text("version: [unclosed\n", encoding="utf-8")
     with pytest.raises(PolicyError, match="not valid YAML"):
         Policy.load(path)
+
+
+def test_a_contact_beside_harmful_content_counts_as_more_evidence() -> None:
+    policy = Policy.from_yaml(BASE + "contact_boost: 1.0\nboosted_categories: [loan]\n")
+    assert policy.decide("post", {"loan": 0.75}) == "review"
+    assert policy.decide("post", {"loan": 0.75, "diversion": 0.6}) == "block"
+    assert policy.decide("post", {"abuse": 0.75, "diversion": 0.6}) == "review"

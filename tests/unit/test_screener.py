@@ -140,3 +140,15 @@ def test_replacing_the_policy_changes_suggestions_not_hits() -> None:
     assert (before.suggestion, after.suggestion) == ("pass", "block")
     assert before.hits == after.hits
     assert screener.policy.version == "strict"
+
+
+def test_large_batches_are_screened_in_chunks_with_the_same_result(
+    screener: Screener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shenhe.screening.screener as module
+
+    texts = ["现金贷", "你好", "代款", "口交"] * 5
+    whole = screener.screen_batch(texts)
+    monkeypatch.setattr(module, "CHUNK_TEXTS", 3)
+    monkeypatch.setattr(module, "CHUNK_CHARS", 7)
+    assert screener.screen_batch(texts) == whole

@@ -18,6 +18,7 @@ from shenhe.errors import PolicyError
 from shenhe.policy.surfaces import SURFACES
 
 Suggestion = Literal["pass", "review", "block"]
+DIVERSION = "diversion"
 
 
 class Thresholds(BaseModel):
@@ -56,6 +57,8 @@ class PolicyDocument(BaseModel):
     variant_factors: dict[str, float]
     defaults: dict[str, float]
     surfaces: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    contact_boost: float = Field(default=0.0, ge=0.0, le=1.0)
+    boosted_categories: list[str] = Field(default_factory=list)
 
 
 class Policy:
@@ -65,6 +68,8 @@ class Policy:
         self.version = document.version
         self.severity_weights = dict(document.severity_weights)
         self.variant_factors = dict(document.variant_factors)
+        self.contact_boost = document.contact_boost
+        self.boosted_categories = frozenset(document.boosted_categories)
         self.surfaces: dict[str, SurfaceRule] = {}
         for name in SURFACES:
             merged = {**document.defaults, **document.surfaces.get(name, {})}
@@ -126,10 +131,18 @@ class Policy:
         return self.surfaces[surface].contact_weight
 
     def decide(self, surface: str, scores: Mapping[str, float]) -> Suggestion:
-        """The suggestion for a text whose categories scored `scores` on `surface`."""
+        """The suggestion for a text whose categories scored `scores` on `surface`.
+
+        A contact beside harmful content is its call to action: where the text also scored
+        for ``diversion``, each of the ``boosted_categories`` counts it as further evidence
+        (``contact_boost`` × the diversion score, combined as a noisy-or).
+        """
         rule = self.surfaces[surface]
         suggestion: Suggestion = "pass"
+        boost = self.contact_boost * scores.get(DIVERSION, 0.0)
         for category, score in scores.items():
+            if boost and category in self.boosted_categories:
+                score = 1.0 - (1.0 - score) * (1.0 - boost)
             review, block = rule.thresholds(category)
             if score >= block:
                 return "block"

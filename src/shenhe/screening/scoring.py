@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from shenhe.policy.policy import Policy
+from shenhe.policy.policy import DIVERSION, Policy
 from shenhe.screening.verdict import Hit, Label
 from shenhe.text.contacts import Contact
 
-DIVERSION = "diversion"
 CONTACT_SEVERITY = 2
 
 

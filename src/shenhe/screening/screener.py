@@ -9,7 +9,7 @@ reference, so screenings in flight finish on the engine they started with.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from shenhe.errors import InputError, TextTooLongError
@@ -25,6 +25,8 @@ from shenhe.text.fold import Folder, FoldOptions
 from shenhe.text.matcher import Entry, Match, Matcher
 
 MAX_TEXT_LENGTH = 100_000
+CHUNK_TEXTS = 2_000  # a batch is folded and scanned this many texts at a time,
+CHUNK_CHARS = 1_000_000  # or this many characters, which bounds the memory a batch takes
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +109,13 @@ class Screener:
         """The verdicts for `texts`, in order. Validates the whole batch before screening any."""
         surface = canonical_surface(surface)
         self._validate(texts)
-        engine = self._engine
+        engine = self._engine  # one read: a concurrent swap does not affect this batch
+        verdicts: list[Verdict] = []
+        for chunk in _chunks(texts):
+            verdicts.extend(self._screen_chunk(engine, chunk, surface))
+        return verdicts
+
+    def _screen_chunk(self, engine: Engine, texts: Sequence[str], surface: str) -> list[Verdict]:
         batch = self._folder.fold_batch(texts)
         found = engine.matcher.find_folded(texts, batch)
         hinted = contact_hints(batch) if self._hints else None
@@ -131,6 +139,19 @@ class Screener:
                 raise InputError(f"text #{index} is {type(text).__name__}, not a string")
             if len(text) > self.max_length:
                 raise TextTooLongError(len(text), self.max_length, index=index)
+
+
+def _chunks(texts: Sequence[str]) -> Iterator[Sequence[str]]:
+    """Slices of `texts` of at most CHUNK_TEXTS texts and about CHUNK_CHARS characters."""
+    start = 0
+    size = 0
+    for end, text in enumerate(texts):
+        size += len(text)
+        if end + 1 - start >= CHUNK_TEXTS or size >= CHUNK_CHARS:
+            yield texts[start : end + 1]
+            start, size = end + 1, 0
+    if start < len(texts):
+        yield texts[start:]
 
 
 def _verdict(
