@@ -1,8 +1,8 @@
 """Shenhe (审核): content compliance for platforms that host third-party mini apps and posts.
 
-    from shenhe import Screener, Lexicon
-    screener = Screener.default()
-    verdict = screener.screen("无抵押小额贷款，加薇信abc12345", surface="post")
+from shenhe import Screener, Lexicon
+screener = Screener.default()
+verdict = screener.screen("无抵押小额贷款，加薇信abc12345", surface="post")
 """
 
 from shenhe.errors import (

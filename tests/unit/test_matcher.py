@@ -39,6 +39,8 @@ def found(text: str) -> list[tuple[int, str, str]]:
         ("dai kuan", [(0, "dai kuan", "pinyin")]),
         ("DAI-KUAN", [(0, "DAI-KUAN", "pinyin")]),
         ("dk", [(0, "dk", "initials")]),
+        ("dai款", [(0, "dai款", "pinyin")]),  # half pinyin, half hanzi
+        ("代kuan", [(0, "代kuan", "pinyin")]),
         ("快快速速借借款", [(3, "快快速速借借款", "repeat")]),
         ("A货", [(4, "A货", "exact")]),
         ("ａ货", [(4, "ａ货", "folded")]),

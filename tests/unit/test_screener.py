@@ -86,7 +86,7 @@ def test_batch_and_single_screening_agree(screener: Screener) -> None:
     assert screener.screen_batch(texts) == [screener.screen(t) for t in texts]
 
 
-@given(st.text(max_size=300))
+@given(st.text(alphabet=st.characters(blacklist_categories=()), max_size=300))
 @settings(max_examples=300, deadline=None)
 def test_any_text_screens_and_every_span_is_in_it(text: str) -> None:
     verdict = SCREENER.screen(text)
@@ -152,3 +152,25 @@ def test_large_batches_are_screened_in_chunks_with_the_same_result(
     monkeypatch.setattr(module, "CHUNK_TEXTS", 3)
     monkeypatch.setattr(module, "CHUNK_CHARS", 7)
     assert screener.screen_batch(texts) == whole
+
+
+def test_lone_surrogates_are_skipped_like_noise(screener: Screener) -> None:
+    text = "现\ud800金\udfff贷"
+    verdict = screener.screen(text)
+    assert [hit.text for hit in verdict.hits] == [text]
+
+
+def test_a_single_text_over_the_limit_is_not_given_a_batch_index() -> None:
+    screener = Screener(Lexicon.from_terms(TERMS), max_length=3)
+    with pytest.raises(TextTooLongError) as raised:
+        screener.screen("x" * 4)
+    assert raised.value.index is None
+    assert str(raised.value).startswith("text has 4 characters")
+
+
+def test_a_term_inside_a_longer_term_of_its_category_adds_no_evidence() -> None:
+    lexicon = Lexicon.from_terms([Term("小额贷款", "loan", 2), Term("贷款", "loan", 2)])
+    verdict = Screener(lexicon).screen("小额贷款")
+    assert [hit.term for hit in verdict.hits] == ["小额贷款", "贷款"]
+    label = verdict.label("loan")
+    assert label is not None and label.score == 0.75

@@ -1,8 +1,9 @@
 """From hits and contacts to labels: per-category scores as the policy weighs the evidence.
 
 A category's score is a noisy-or over its distinct terms, ``1 - prod(1 - w)``, where ``w`` is
-the strongest weight any hit of that term earned (severity weight × variant factor). Each
-distinct contact adds the surface's contact weight to ``diversion``.
+the strongest weight any hit of that term earned (severity weight × variant factor). A hit
+that lies inside a longer hit of the same category is the same evidence (贷款 in 小额贷款)
+and adds nothing. Each distinct contact adds the surface's contact weight to ``diversion``.
 """
 
 from __future__ import annotations
@@ -27,7 +28,10 @@ def score_labels(
     weights: dict[str, dict[str, float]] = {}
     worst: dict[str, int] = {}
     hit_weight = policy.hit_weight
-    for hit, severity in zip(hits, severities, strict=True):
+    nested = _nested(hits) if len(hits) > 1 else ()
+    for index, (hit, severity) in enumerate(zip(hits, severities, strict=True)):
+        if index in nested:
+            continue
         category = hit.category
         per_term = weights.get(category)
         if per_term is None:
@@ -51,6 +55,20 @@ def score_labels(
     if len(labels) > 1:
         labels.sort(key=lambda label: (-label.score, label.category))
     return labels
+
+
+def _nested(hits: Sequence[Hit]) -> set[int]:
+    """Indexes of hits that lie inside another hit of their category."""
+    order = sorted(range(len(hits)), key=lambda i: (hits[i].start, -hits[i].end))
+    reach: dict[str, int] = {}
+    nested: set[int] = set()
+    for index in order:
+        hit = hits[index]
+        if reach.get(hit.category, -1) >= hit.end:
+            nested.add(index)
+        else:
+            reach[hit.category] = hit.end
+    return nested
 
 
 def _noisy_or(weights: Iterable[float]) -> float:

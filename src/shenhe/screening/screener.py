@@ -103,6 +103,8 @@ class Screener:
 
     def screen(self, text: str, surface: str = DEFAULT_SURFACE) -> Verdict:
         """The verdict for one text on `surface`."""
+        if isinstance(text, str) and len(text) > self.max_length:
+            raise TextTooLongError(len(text), self.max_length)
         return self.screen_batch([text], surface)[0]
 
     def screen_batch(self, texts: Sequence[str], surface: str = DEFAULT_SURFACE) -> list[Verdict]:

@@ -27,8 +27,7 @@ from functools import lru_cache
 
 # Code point ranges worth a table entry; anything else folds to itself.
 _RANGES: tuple[tuple[int, int], ...] = (
-    (0x0000, 0xD7FF),
-    (0xE000, 0xFFFF),
+    (0x0000, 0xFFFF),  # lone surrogates included: they always fold to nothing
     (0x10000, 0x1FFFF),  # math alphanumerics, enclosed alphanumerics, emoji, symbols
     (0x2F800, 0x2FA1F),  # CJK compatibility ideographs supplement
     (0xE0000, 0xE01EF),  # tag characters and variation selectors supplement
@@ -130,6 +129,8 @@ def _fold_one(char: str, options: CharOptions, t2s: dict[str, str]) -> str:
 
 def _fold_fixed(char: str, options: CharOptions, t2s: dict[str, str]) -> str:
     """Fold until nothing changes, so that every output character is a fixed point."""
+    if 0xD800 <= ord(char) <= 0xDFFF:
+        return ""  # a lone surrogate is no character at all; nothing downstream can take it
     out = _fold_one(char, options, t2s)
     for _ in range(4):
         again = "".join(_fold_one(c, options, t2s) for c in out)

@@ -36,10 +36,14 @@ _DIGIT_SEP = r"[ \t\-_.·•~—–/()]"
 DIGIT_SEP = re.compile(f"{_DIGIT_SEP}+")
 _RUN = rf"[0-9](?:{_DIGIT_SEP}{{0,3}}[0-9])*"
 
-# A run of digits and numerals; it becomes all digits when it holds at least five of them.
-NUMERAL_RUN = re.compile(rf"[0-9{_NUM}](?:{_DIGIT_SEP}{{0,3}}[0-9{_NUM}])*")
-ANY_NUMERAL = re.compile(f"[{_NUM}]")
+# A run of five or more digits and numerals, which may become all digits. Only whole runs
+# match: the step from one member to the next is the same wherever the run is entered, so a
+# run too short fails from each of its members, and none of them needs to backtrack (+).
 MIN_NUMERAL_RUN = 5
+NUMERAL_RUN = re.compile(
+    rf"[0-9{_NUM}](?:{_DIGIT_SEP}{{0,3}}+[0-9{_NUM}]){{{MIN_NUMERAL_RUN - 1},}}+"
+)
+ANY_NUMERAL = re.compile(f"[{_NUM}]")
 # Numerals that end a run and come before one of these are a quantity, not digits:
 # qq2322612680一周, 379六百万, 1598727418两块.
 MEASURE_AFTER = frozenset("十百千万亿元块角毛分天周星月年日号点个次人位单晚群把局级阶倍折成")
@@ -84,7 +88,20 @@ QQ = re.compile(rf"{_QQ_CUE}{_SEP}(?P<num>{_RUN})")
 TELEGRAM = re.compile(
     rf"(?:{_TELEGRAM_CUE}{_SEP}@?|飞机{_SEP}@)(?P<id>{_HANDLE})"  # bare 飞机 needs the @
 )
-DIGIT_RUN = re.compile(_RUN)
+# A digit run long enough to hold a phone number (eleven digits), matched whole as above.
+PHONE_RUN = re.compile(rf"[0-9](?:{_DIGIT_SEP}{{0,3}}+[0-9]){{10,}}+")
+# Every cued id and every phone number holds five digits of one run, or a Latin letter and
+# four more id characters; a text with neither holds none.
+MAYBE_ID = re.compile(rf"[0-9](?:{_DIGIT_SEP}{{0,3}}+[0-9]){{4}}|[a-z][a-z0-9_-]{{4}}")
+
+# The characters each cued pattern can start with (a test derives them from the patterns), so
+# that a pattern is tried only where one of them stands.
+WECHAT_FIRST = frozenset("微薇威徽维唯vw加+十➕")
+QQ_FIRST = frozenset("q扣抠寇蔻叩企群裙加+十➕")
+TELEGRAM_FIRST = frozenset("t电纸飞")
+CUE_START = re.compile(
+    "[" + re.escape("".join(sorted(WECHAT_FIRST | QQ_FIRST | TELEGRAM_FIRST))) + "]"
+)
 
 # A number directly before one of these is an amount, a date or a count, not a contact id.
 UNIT_AFTER = re.compile(r"\s?[元块万亿年月日期%个次人w]")
@@ -112,6 +129,9 @@ DOT = re.compile(_DOT)
 _DOMAIN = rf"(?:{_LABEL}{_DOT}){{1,5}}[a-z]{{2,10}}(?![a-z0-9-])"
 _PATH = r"(?::[0-9]{1,5})?(?:/[a-z0-9\-._~%!$&'*+,;=:@/?#]*)?"
 
+# Every domain has a dot (".", "。", "点", "(.)", "dot": its "t") with a letter after it, and
+# this cheap test for one spares most texts the address patterns.
+MAYBE_DOMAIN = re.compile(r"[.。点)\]t]\s*[a-z]")
 DOMAIN = re.compile(rf"(?<![a-z0-9_@.\-])(?P<host>{_DOMAIN})(?P<path>{_PATH})")
 SCHEME_URL = re.compile(
     r"(?:https?|hxxps?)\s?[:：]\s?/\s?/\s?(?P<host>[a-z0-9\-._~%]+)(?P<path>" + _PATH + ")"

@@ -14,13 +14,14 @@ mainland mobile number or of a landline with its area code, standing alone.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from shenhe.text import contact_patterns as p
 from shenhe.text.charmap import CharOptions, char_table
+from shenhe.text.contact_numbers import Hit, bare_numbers, cued_number
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,10 +44,6 @@ class Contact:
         }
 
 
-# A found contact in folded coordinates: (start, end, kind, value).
-_Hit = tuple[int, int, str, str]
-
-
 def find_contacts(text: str) -> list[Contact]:
     """Every contact in `text`, sorted by start; overlapping finds keep the earliest, longest."""
     if not text or not p.MAYBE_CONTACT.search(text):
@@ -56,7 +53,11 @@ def find_contacts(text: str) -> list[Contact]:
 
 def _find(text: str) -> list[Contact]:
     folded, origin = _fold(text)
-    hits = sorted(_hits(folded), key=lambda h: (h[0], h[0] - h[1]))
+    hits = _hits(folded)
+    if not hits:
+        return []
+    if len(hits) > 1:
+        hits.sort(key=lambda h: (h[0], h[0] - h[1]))  # stable: ties keep the order found
     contacts: list[Contact] = []
     last_end = 0
     for start, end, kind, value in hits:
@@ -68,22 +69,45 @@ def _find(text: str) -> list[Contact]:
     return contacts
 
 
-def _hits(s: str) -> Iterator[_Hit]:
-    yield from _wechat(s)
-    yield from _qq(s)
-    yield from _telegram(s)
-    yield from _emails(s)
-    yield from _urls(s)
-    yield from _bare_numbers(s)
+def _hits(s: str) -> list[Hit]:
+    """Every find of every pattern, each pattern's in order; cheap tests skip the hopeless."""
+    hits: list[Hit] = []
+    maybe_id = p.MAYBE_ID.search(s) is not None
+    if maybe_id:
+        cues = [(m.start(), m.group()) for m in p.CUE_START.finditer(s)]
+        if cues:
+            _cued(s, cues, p.WECHAT, p.WECHAT_FIRST, _wechat, hits)
+            _cued(s, cues, p.QQ, p.QQ_FIRST, _qq, hits)
+            _cued(s, cues, p.TELEGRAM, p.TELEGRAM_FIRST, _telegram, hits)
+    maybe_domain = p.MAYBE_DOMAIN.search(s) is not None
+    if maybe_domain and ("@" in s or "at" in s):  # an e-mail needs "@", " at " or "(at)"
+        _emails(s, hits)
+    if "/" in s:
+        _scheme_urls(s, hits)
+    if maybe_domain:
+        _domains(s, hits)
+    if maybe_id:
+        bare_numbers(s, hits)
+    return hits
 
 
 # Folding -------------------------------------------------------------------------------
 
 
 @lru_cache(maxsize=1)
-def _table() -> dict[int, str]:
-    """The charmap fold without noise removal; a character never folds to nothing here."""
-    return {cp: out for cp, out in char_table(CharOptions(noise=False)).items() if out}
+def _table() -> dict[int, str | int]:
+    """The charmap fold without noise removal; a character never folds to nothing here.
+
+    CJK ideographs that fold to themselves are mapped to themselves too: `str.translate`
+    leaves a character the table lacks as it is, but only after a failed lookup that costs
+    several times a found one, and most of the text is made of them.
+    """
+    table: dict[int, str | int] = {
+        cp: out for cp, out in char_table(CharOptions(noise=False)).items() if out
+    }
+    for cp in range(0x4E00, 0xA000):
+        table.setdefault(cp, cp)
+    return table
 
 
 def _fold(text: str) -> tuple[str, list[int] | None]:
@@ -97,7 +121,8 @@ def _fold(text: str) -> tuple[str, list[int] | None]:
     if len(folded) != len(text):
         origin = []
         for i, char in enumerate(text):
-            origin.extend([i] * len(table.get(ord(char), char)))
+            out = table.get(ord(char), char)
+            origin.extend([i] * (1 if isinstance(out, int) else len(out)))
     if p.ANY_NUMERAL.search(folded):
         folded = p.NUMERAL_RUN.sub(_numerals_to_digits, folded)
     return folded, origin
@@ -119,146 +144,49 @@ def _numerals_to_digits(match: re.Match[str]) -> str:
     return run[:keep].translate(_NUMERAL_TABLE) + run[keep:]
 
 
-# Numbers -------------------------------------------------------------------------------
+# Cued ids ------------------------------------------------------------------------------
 
 
-def _groups(s: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The spans of the digit groups in s[start:end], a run such as ``138-0013-8000``."""
-    spans = []
-    pos = start
-    for sep in p.DIGIT_SEP.finditer(s, start, end):
-        spans.append((pos, sep.start()))
-        pos = sep.end()
-    spans.append((pos, end))
-    return spans
+def _cued(
+    s: str,
+    cues: list[tuple[int, str]],
+    pattern: re.Pattern[str],
+    first: frozenset[str],
+    parse: Callable[[str, re.Match[str]], Hit | None],
+    hits: list[Hit],
+) -> None:
+    """The finds of `pattern.finditer(s)`, trying the pattern only where it can start.
 
-
-def _phone_kind(digits: str) -> str | None:
-    if p.MOBILE.fullmatch(digits):
-        return "phone"
-    if p.LANDLINE.fullmatch(digits):
-        return "landline"
-    return None
-
-
-def _strip_country_code(digits: str) -> str:
-    for prefix in ("0086", "86"):
-        if digits.startswith(prefix) and p.MOBILE.fullmatch(digits[len(prefix) :]):
-            return digits[len(prefix) :]
-    return digits
-
-
-def _is_amount(s: str, start: int, end: int, units: re.Pattern[str] = p.UNIT_AFTER) -> bool:
-    """True when the number is written as an amount, a date or an ordinal (10000元, 第3期)."""
-    return bool(units.match(s, end)) or (start > 0 and s[start - 1] in p.UNIT_BEFORE)
-
-
-def _bare_numbers(s: str) -> Iterator[_Hit]:
-    """Mobile and landline numbers with no cue: whole digit groups of a run, nothing more."""
-    for run in p.DIGIT_RUN.finditer(s):
-        if run.end() - run.start() < 11:
-            continue
-        groups = _groups(s, run.start(), run.end())
-        i = 0
-        while i < len(groups):
-            # Phones start 1 (mobile), 0 (landline, 0086) or 8 (86).
-            found = _phone_from(s, groups, i, bare=True) if s[groups[i][0]] in "018" else None
-            if found is None:
-                i += 1
-                continue
-            j, kind, value = found
-            start, end = groups[i][0], groups[j][1]
-            if not _is_amount(s, start, end):
-                yield start, end, kind, value
-            i = j + 1
-
-
-def _phone_from(
-    s: str, groups: list[tuple[int, int]], i: int, *, bare: bool = False
-) -> tuple[int, str, str] | None:
-    """The longest phone number made of groups i..j, as (j, kind, value).
-
-    A `bare` number (no cue) must look written as one: its groups all single digits
-    (``1 3 8 …``) or none of them (``138-0013-8000``), and a landline not glued to a word.
+    `cues` holds every position of a first character of a cued pattern, in order; like
+    finditer, the search goes on past the end of each match.
     """
-    best = None
-    digits = ""
-    singles = False
-    for j in range(i, len(groups)):
-        width = groups[j][1] - groups[j][0]
-        if bare and j > i and (width == 1) != singles:
-            break
-        singles = width == 1
-        digits += s[groups[j][0] : groups[j][1]]
-        if len(digits) < 11:
+    resume = 0
+    for pos, char in cues:
+        if pos < resume or char not in first:
             continue
-        if len(digits) > 13:
-            break
-        value = _strip_country_code(digits)
-        kind = _phone_kind(value)
-        if kind is not None:
-            best = (j, kind, value)
-    if best is not None and bare and best[1] == "landline":
-        start, end = groups[i][0], groups[best[0]][1]
-        if _glued(s, start, end):
-            return None
-    return best
-
-
-def _glued(s: str, start: int, end: int) -> bool:
-    """True when a letter touches s[start:end] (``sim0956…``, ``…0956abc``)."""
-    return (start > 0 and s[start - 1].isascii() and s[start - 1].isalpha()) or (
-        end < len(s) and s[end].isascii() and s[end].isalpha()
-    )
-
-
-def _cued_number(s: str, start: int, end: int, min_len: int) -> tuple[int, str] | None:
-    """The id number at the head of the digit run after a cue, as (end, digits), if any.
-
-    A phone number made of the run's first groups, or else the most groups that make at most
-    eleven digits, at least `min_len`, no leading zero, and no unit after them: in
-    ``群272100827-20r`` the ``20`` is twenty yuan, so the number ends before it.
-    """
-    groups = _groups(s, start, end)
-    found = _phone_from(s, groups, 0)
-    if found is not None:
-        j, _, value = found
-        return groups[j][1], value
-    heads: list[tuple[int, str]] = []
-    digits = ""
-    for g_start, g_end in groups:
-        digits += s[g_start:g_end]
-        if len(digits) > p.MAX_QQ:
-            break
-        heads.append((g_end, digits))
-    for g_end, number in reversed(heads):
-        if len(number) < min_len or number.startswith("0"):
-            return None
-        if not _is_amount(s, start, g_end, p.CUED_UNIT_AFTER):
-            return g_end, number
-    return None
-
-
-def _wechat(s: str) -> Iterator[_Hit]:
-    for m in p.WECHAT.finditer(s):
-        if m.group("id") is not None:
-            yield m.start(), m.end(), "wechat", m.group("id")
+        m = pattern.match(s, pos)
+        if m is None:
             continue
-        found = _cued_number(s, m.start("num"), m.end("num"), p.MIN_WECHAT_NUMBER)
-        if found is not None:
-            yield m.start(), found[0], "wechat", found[1]
+        resume = m.end()
+        hit = parse(s, m)
+        if hit is not None:
+            hits.append(hit)
 
 
-def _qq(s: str) -> Iterator[_Hit]:
-    for m in p.QQ.finditer(s):
-        found = _cued_number(s, m.start("num"), m.end("num"), p.MIN_QQ)
-        if found is not None:
-            yield m.start(), found[0], "qq", found[1]
+def _wechat(s: str, m: re.Match[str]) -> Hit | None:
+    if m.group("id") is not None:
+        return m.start(), m.end(), "wechat", m.group("id")
+    found = cued_number(s, m.start("num"), m.end("num"), p.MIN_WECHAT_NUMBER)
+    return None if found is None else (m.start(), found[0], "wechat", found[1])
 
 
-def _telegram(s: str) -> Iterator[_Hit]:
-    for m in p.TELEGRAM.finditer(s):
-        yield m.start(), m.end(), "telegram", "@" + m.group("id")
+def _qq(s: str, m: re.Match[str]) -> Hit | None:
+    found = cued_number(s, m.start("num"), m.end("num"), p.MIN_QQ)
+    return None if found is None else (m.start(), found[0], "qq", found[1])
+
+
+def _telegram(s: str, m: re.Match[str]) -> Hit | None:
+    return m.start(), m.end(), "telegram", "@" + m.group("id")
 
 
 # Addresses -----------------------------------------------------------------------------
@@ -300,21 +228,24 @@ def _path(s: str, start: int, end: int) -> str:
     return s[start:end].rstrip(p.TRAILING_PUNCT)
 
 
-def _url_hit(start: int, host: str, path: str, end: int) -> _Hit:
+def _url_hit(start: int, host: str, path: str, end: int) -> Hit:
     path = path.rstrip("/")
     if host in p.TELEGRAM_HOSTS and path:
         return start, end, "telegram", "t.me" + path
     return start, end, "url", host + path
 
 
-def _urls(s: str) -> Iterator[_Hit]:
+def _scheme_urls(s: str, hits: list[Hit]) -> None:
     for m in p.SCHEME_URL.finditer(s):
         host = m.group("host").rstrip(p.TRAILING_PUNCT)
         if not host:
             continue
         path = _path(s, m.start("path"), m.end("path")) if len(host) == len(m["host"]) else ""
         end = m.start("host") + len(host) + len(path)
-        yield _url_hit(m.start(), host, path, end)
+        hits.append(_url_hit(m.start(), host, path, end))
+
+
+def _domains(s: str, hits: list[Hit]) -> None:
     for m in p.DOMAIN.finditer(s):
         found = _domain(s, m.start("host"), m.end("host"))
         if found is None:
@@ -323,14 +254,14 @@ def _urls(s: str) -> Iterator[_Hit]:
         path = ""
         if host_end == m.end("host"):
             path = _path(s, m.start("path"), m.end("path"))
-        yield _url_hit(m.start(), host, path, host_end + len(path))
+        hits.append(_url_hit(m.start(), host, path, host_end + len(path)))
 
 
-def _emails(s: str) -> Iterator[_Hit]:
+def _emails(s: str, hits: list[Hit]) -> None:
     for m in p.EMAIL.finditer(s):
         plain = m.group("at").strip() == "@"
         found = _domain(s, m.start("host"), m.end("host"), strict=not plain, any_tld=plain)
         if found is None:
             continue
         host_end, host = found
-        yield m.start(), host_end, "email", f"{m.group('local')}@{host}"
+        hits.append((m.start(), host_end, "email", f"{m.group('local')}@{host}"))

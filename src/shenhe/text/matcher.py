@@ -90,8 +90,12 @@ class Matcher:
             else:
                 out.append(((sounds, False), encoded, text_payload))
         if sounds:
+            pinyin = _Payload(entry.key, "pinyin", True, folded, entry.text)
             for spelt in phonetic.latin_spellings(folded):
-                out.append((PLAIN, spelt, _Payload(entry.key, "pinyin", True, folded, entry.text)))
+                out.append((PLAIN, spelt, pinyin))
+            mixed = _Payload(entry.key, "pinyin", False, folded, entry.text)
+            for spelt in phonetic.mixed_spellings(folded):
+                out.append(((True, False), spelt, mixed))
         if sounds and entry.initials:
             for letters in phonetic.initials(folded):
                 payload = _Payload(entry.key, "initials", True, folded, entry.text)

@@ -105,6 +105,33 @@ def latin_spellings(folded: str) -> list[str]:
     return spellings
 
 
+MAX_MIXED_HANZI = 4
+MIN_MIXED_SYLLABLE = 2
+
+
+def mixed_spellings(folded: str) -> list[str]:
+    """Half hanzi, half pinyin (``dai款``, ``贷kuan``) in the class stream's alphabet.
+
+    For terms of two to four hanzi: every spelling where some, not all, of the hanzi are
+    written as their pinyin; the hanzi that stay are class characters, so 代kuan matches too.
+    """
+    if not 2 <= len(folded) <= MAX_MIXED_HANZI or not all(is_cjk(c) for c in folded):
+        return []
+    classes = to_classes(folded)
+    out: list[str] = []
+    for combo in _combinations(folded):
+        for mask in range(1, 2 ** len(folded) - 1):
+            parts = [combo[i] if mask >> i & 1 else classes[i] for i in range(len(folded))]
+            if any(
+                mask >> i & 1 and len(combo[i]) < MIN_MIXED_SYLLABLE for i in range(len(folded))
+            ):
+                continue
+            spelt = "".join(parts)
+            if spelt not in out:
+                out.append(spelt)
+    return out
+
+
 def initials(folded: str) -> list[str]:
     """The pinyin initials of a term (贷款 → ``dk``), for terms of two or more hanzi."""
     if len(folded) < 2 or not all(is_cjk(c) for c in folded):

@@ -1,0 +1,47 @@
+"""The FastAPI application factory. Importing this builds nothing; `create_app` does the work.
+
+Three ways to get the app:
+
+    app = create_app()                                  # settings from SHENHE_*, screener built
+    app = create_app(screener=my_screener)              # tests, embedding
+    uvicorn shenhe.api.app:create_app --factory         # any ASGI server
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from shenhe import __version__
+from shenhe.api import errors
+from shenhe.api.limits import BodyLimitMiddleware
+from shenhe.api.routes import router
+from shenhe.bootstrap import build_screener
+from shenhe.config import Settings
+from shenhe.screening.screener import Screener
+
+DESCRIPTION = """\
+Screen user texts (posts, comments, nicknames, mini-app names and pages, searches) for
+loan, gambling, porn, counterfeit, fraud and diversion content, however disguised.
+
+Every error has the shape `{"detail": "...", "errors": [{"loc", "msg", "type"}]}`.
+"""
+
+
+def create_app(screener: Screener | None = None, settings: Settings | None = None) -> FastAPI:
+    """The HTTP API around `screener` (built from `settings` through the composition root)."""
+    settings = settings if settings is not None else Settings.from_env()
+    if screener is None:
+        screener = build_screener(settings)
+    app = FastAPI(
+        title="Shenhe (审核)",
+        version=__version__,
+        description=DESCRIPTION,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.screener = screener
+    app.state.settings = settings
+    errors.install(app)
+    app.include_router(router)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    return app

@@ -1,0 +1,130 @@
+"""Shenhe's settings: one typed, immutable object, every setting declared once.
+
+Each field below has its default and its help (the ``description``); the environment variable
+is ``SHENHE_`` plus the field name in capitals (``SHENHE_PORT``). Command-line options of the
+same name take precedence over the environment, and the environment over the defaults:
+
+    settings = Settings.from_env()                  # defaults, then SHENHE_* variables
+    settings = settings.with_overrides(port=9000)   # then command-line options (None = keep)
+
+A value that cannot be used is a `ConfigError` naming the variable. Nothing here reads files:
+the composition root (`shenhe.bootstrap`) turns the paths into a lexicon and a policy.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from shenhe.errors import ConfigError
+
+ENV_PREFIX = "SHENHE_"
+MIB = 1024 * 1024
+
+
+class Settings(BaseModel):
+    """Every setting Shenhe reads. Immutable: derive a changed copy with `with_overrides`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    host: str = Field(
+        default="127.0.0.1",
+        description="Interface the HTTP server listens on; use 0.0.0.0 to listen on all.",
+    )
+    port: int = Field(
+        default=8000, ge=0, le=65535, description="TCP port the HTTP server listens on."
+    )
+    lexicon_files: tuple[Path, ...] = Field(
+        default=(),
+        description=(
+            "Extra lexicon files, added to the built-in lexicon. In the environment, separate "
+            "the paths with ':' (os.pathsep)."
+        ),
+    )
+    policy_file: Path | None = Field(
+        default=None,
+        description="A policy YAML file used instead of the built-in policy.",
+    )
+    max_text_length: int = Field(
+        default=100_000,
+        ge=1,
+        description="Longest text accepted, in characters (code points); longer ones are refused.",
+    )
+    max_batch_size: int = Field(
+        default=1000, ge=1, description="Most texts one HTTP batch request may carry."
+    )
+    max_body_bytes: int = Field(
+        default=16 * MIB,
+        ge=1,
+        description="Largest HTTP request body accepted, in bytes; larger ones get 413.",
+    )
+    watch: bool = Field(
+        default=False,
+        description="Reload the lexicon and policy files when they change (shenhe serve).",
+    )
+    watch_interval: float = Field(
+        default=2.0,
+        gt=0,
+        description="Seconds between two checks of the lexicon and policy files for changes.",
+    )
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Defaults, overridden by the ``SHENHE_*`` variables of `environ` (`os.environ`)."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for spec in describe():
+            raw = env.get(spec.env)
+            if raw is None or raw == "":
+                continue
+            if spec.name == "lexicon_files":
+                values[spec.name] = tuple(p for p in raw.split(os.pathsep) if p)
+            else:
+                values[spec.name] = raw
+        return cls._validated(values, source="environment")
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        """A copy with `changes` applied; a change of None keeps the current value."""
+        given = {name: value for name, value in changes.items() if value is not None}
+        unknown = sorted(set(given) - set(type(self).model_fields))
+        if unknown:
+            raise ConfigError(f"unknown setting(s): {', '.join(unknown)}")
+        return self._validated({**self.model_dump(), **given}, source="options")
+
+    @classmethod
+    def _validated(cls, values: Mapping[str, Any], *, source: str) -> Settings:
+        try:
+            return cls.model_validate(dict(values))
+        except ValidationError as exc:
+            problems = []
+            for error in exc.errors():
+                name = str(error["loc"][0]) if error["loc"] else "settings"
+                label = env_name(name) if source == "environment" else name
+                problems.append(f"{label}: {error['msg']}")
+            raise ConfigError(f"invalid setting in the {source}: {'; '.join(problems)}") from None
+
+
+def env_name(name: str) -> str:
+    """The variable of setting `name`: ``max_body_bytes`` → ``SHENHE_MAX_BODY_BYTES``."""
+    return ENV_PREFIX + name.upper()
+
+
+@dataclass(frozen=True, slots=True)
+class SettingSpec:
+    """One setting as documented: name, environment variable, default and help."""
+
+    name: str
+    env: str
+    default: Any
+    help: str
+
+
+def describe() -> Iterator[SettingSpec]:
+    """Every setting, in declaration order, for documentation and ``--help``."""
+    for name, info in Settings.model_fields.items():
+        yield SettingSpec(name, env_name(name), info.default, info.description or "")
