@@ -7,8 +7,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shenhe.text.charmap import CharOptions
-from shenhe.text.fold import Folder, FoldOptions, collapse_map, collapse_repeats
-from shenhe.text.kernel import HAS_C_KERNEL, _fold_batch_python, kernel
+from shenhe.text.fold import Folder, FoldOptions, collapse_repeats
+from shenhe.text.kernel import (
+    HAS_C_KERNEL,
+    _collapse_runs_python,
+    _fold_batch_python,
+    collapse_runs,
+    kernel,
+)
 
 FOLDER = Folder()
 
@@ -106,7 +112,16 @@ def test_an_expanded_character_maps_back_whole() -> None:
     assert batch.span(0, 1, 3) == (0, 2)
 
 
-def test_collapsing_repeats_keeps_a_map_to_the_uncollapsed_text() -> None:
-    text = "贷贷贷款款"
-    assert collapse_repeats(text) == "贷款"
-    assert collapse_map(text).span(0, 2) == (0, 5)
+def test_collapsing_repeats_keeps_where_each_run_started() -> None:
+    text = "贷贷贷款款\x00\x00款"
+    collapsed, origins = collapse_runs(text)
+    assert collapsed == "贷款\x00\x00款"  # the batch separator is never collapsed
+    assert list(origins) == [0, 3, 5, 6, 7]
+    assert collapse_repeats("贷贷贷款款") == "贷款"
+
+
+@given(st.text())
+@settings(max_examples=300)
+def test_c_and_python_collapse_agree(text: str) -> None:
+    collapsed, origins = collapse_runs(text)
+    assert (collapsed, list(origins)) == _collapse_runs_python(text)

@@ -195,7 +195,46 @@ static PyObject *translate_same_length(PyObject *self, PyObject *args) {
     return result;
 }
 
+/*
+ * collapse_runs(text) -> (collapsed, origins): each run of one repeated character becomes one
+ * character; origins (int32 bytes) holds, for every output character, where its run started.
+ * U+0000, the batch separator, is never collapsed.
+ */
+static PyObject *collapse_runs(PyObject *self, PyObject *args) {
+    PyObject *text;
+    if (!PyArg_ParseTuple(args, "U", &text)) return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_UCS4 *out = PyMem_Malloc((n ? n : 1) * sizeof(Py_UCS4));
+    int32_t *origin = PyMem_Malloc((n ? n : 1) * sizeof(int32_t));
+    if (!out || !origin) {
+        PyMem_Free(out);
+        PyMem_Free(origin);
+        return PyErr_NoMemory();
+    }
+    Py_ssize_t len = 0;
+    Py_UCS4 previous = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (i > 0 && c == previous && c != 0) continue;
+        out[len] = c;
+        origin[len++] = (int32_t)i;
+        previous = c;
+    }
+    PyObject *collapsed = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, len);
+    PyObject *origins = PyBytes_FromStringAndSize((const char *)origin, len * sizeof(int32_t));
+    PyMem_Free(out);
+    PyMem_Free(origin);
+    PyObject *result = NULL;
+    if (collapsed && origins) result = PyTuple_Pack(2, collapsed, origins);
+    Py_XDECREF(collapsed);
+    Py_XDECREF(origins);
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"collapse_runs", collapse_runs, METH_VARARGS, "Collapse runs of one character."},
     {"fold_batch", fold_batch, METH_VARARGS, "Fold a list of texts into one joined string."},
     {"translate_same_length", translate_same_length, METH_VARARGS, "A 1:1 code point map."},
     {NULL, NULL, 0, NULL},

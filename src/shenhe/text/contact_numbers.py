@@ -17,20 +17,26 @@ Hit = tuple[int, int, str, str]
 
 def bare_numbers(s: str, hits: list[Hit]) -> None:
     """Mobile and landline numbers with no cue: whole digit groups of a run, nothing more."""
-    for run in p.PHONE_RUN.finditer(s):
-        groups = _groups(s, run.start(), run.end())
-        i = 0
-        while i < len(groups):
-            # Phones start 1 (mobile), 0 (landline, 0086) or 8 (86).
-            found = _phone_from(s, groups, i, bare=True) if s[groups[i][0]] in "018" else None
-            if found is None:
-                i += 1
-                continue
-            j, kind, value = found
-            start, end = groups[i][0], groups[j][1]
-            if not _is_amount(s, start, end):
-                hits.append((start, end, kind, value))
-            i = j + 1
+    run = p.PHONE_RUN.search(s)
+    while run is not None:
+        if run.end() - run.start() >= 11:
+            _phones_in(s, _groups(s, run.start(), run.end()), hits)
+        run = p.PHONE_RUN.search(s, run.end())
+
+
+def _phones_in(s: str, groups: list[tuple[int, int]], hits: list[Hit]) -> None:
+    i = 0
+    while i < len(groups):
+        # Phones start 1 (mobile), 0 (landline, 0086) or 8 (86).
+        found = _phone_from(s, groups, i, bare=True) if s[groups[i][0]] in "018" else None
+        if found is None:
+            i += 1
+            continue
+        j, kind, value = found
+        start, end = groups[i][0], groups[j][1]
+        if not _is_amount(s, start, end):
+            hits.append((start, end, kind, value))
+        i = j + 1
 
 
 def cued_number(s: str, start: int, end: int, min_len: int) -> tuple[int, str] | None:
@@ -62,6 +68,8 @@ def cued_number(s: str, start: int, end: int, min_len: int) -> tuple[int, str] |
 
 def _groups(s: str, start: int, end: int) -> list[tuple[int, int]]:
     """The spans of the digit groups in s[start:end], a run such as ``138-0013-8000``."""
+    if s[start:end].isdigit():  # no separator: one group, as most runs are
+        return [(start, end)]
     spans = []
     pos = start
     for sep in p.DIGIT_SEP.finditer(s, start, end):

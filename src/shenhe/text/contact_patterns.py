@@ -34,15 +34,26 @@ MIN_WECHAT_NUMBER = 6  # WeChat ids are six characters or more
 # What may sit between the digits of one written number: 138-0013-8000, 1 3 8, (010)1234.
 _DIGIT_SEP = r"[ \t\-_.·•~—–/()]"
 DIGIT_SEP = re.compile(f"{_DIGIT_SEP}+")
-_RUN = rf"[0-9](?:{_DIGIT_SEP}{{0,3}}[0-9])*"
+_SEP_CHARS = _DIGIT_SEP[1:-1]
 
-# A run of five or more digits and numerals, which may become all digits. Only whole runs
-# match: the step from one member to the next is the same wherever the run is entered, so a
-# run too short fails from each of its members, and none of them needs to backtrack (+).
+
+def _run(member: str, *, min_len: int = 1) -> str:
+    """A whole run of members, up to three separators between two: ``138-0013-8000``.
+
+    It steps through a run group by group and never backtracks (``++``), so it matches what
+    ``{member}(?:{_DIGIT_SEP}{0,3}{member})*`` does, only faster. With `min_len`, a look-ahead
+    from the first member passes over a run shorter than `min_len` characters (unless digits or
+    separators follow it) and never over a longer one.
+    """
+    head = f"{member}(?=[{member[1:-1]}{_SEP_CHARS}]{{{min_len - 1}}})" if min_len > 1 else member
+    return rf"{head}{member}*+(?:{_DIGIT_SEP}{{1,3}}+{member}++)*+"
+
+
+_RUN = _run("[0-9]")
+
+# A run of digits and numerals; it becomes all digits when it holds at least five of them.
 MIN_NUMERAL_RUN = 5
-NUMERAL_RUN = re.compile(
-    rf"[0-9{_NUM}](?:{_DIGIT_SEP}{{0,3}}+[0-9{_NUM}]){{{MIN_NUMERAL_RUN - 1},}}+"
-)
+NUMERAL_RUN = re.compile(_run(f"[0-9{_NUM}]", min_len=MIN_NUMERAL_RUN))
 ANY_NUMERAL = re.compile(f"[{_NUM}]")
 # Numerals that end a run and come before one of these are a quantity, not digits:
 # qq2322612680一周, 379六百万, 1598727418两块.
@@ -88,11 +99,11 @@ QQ = re.compile(rf"{_QQ_CUE}{_SEP}(?P<num>{_RUN})")
 TELEGRAM = re.compile(
     rf"(?:{_TELEGRAM_CUE}{_SEP}@?|飞机{_SEP}@)(?P<id>{_HANDLE})"  # bare 飞机 needs the @
 )
-# A digit run long enough to hold a phone number (eleven digits), matched whole as above.
-PHONE_RUN = re.compile(rf"[0-9](?:{_DIGIT_SEP}{{0,3}}+[0-9]){{10,}}+")
+# A digit run long enough to hold a phone number (eleven digits); the caller checks the length.
+PHONE_RUN = re.compile(_run("[0-9]", min_len=11))
 # Every cued id and every phone number holds five digits of one run, or a Latin letter and
-# four more id characters; a text with neither holds none.
-MAYBE_ID = re.compile(rf"[0-9](?:{_DIGIT_SEP}{{0,3}}+[0-9]){{4}}|[a-z][a-z0-9_-]{{4}}")
+# four more id characters; a text with no five such characters in a row holds none.
+MAYBE_ID = re.compile(rf"[0-9a-z][0-9a-z{_SEP_CHARS}]{{4}}")
 
 # The characters each cued pattern can start with (a test derives them from the patterns), so
 # that a pattern is tried only where one of them stands.

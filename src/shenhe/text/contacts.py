@@ -74,11 +74,7 @@ def _hits(s: str) -> list[Hit]:
     hits: list[Hit] = []
     maybe_id = p.MAYBE_ID.search(s) is not None
     if maybe_id:
-        cues = [(m.start(), m.group()) for m in p.CUE_START.finditer(s)]
-        if cues:
-            _cued(s, cues, p.WECHAT, p.WECHAT_FIRST, _wechat, hits)
-            _cued(s, cues, p.QQ, p.QQ_FIRST, _qq, hits)
-            _cued(s, cues, p.TELEGRAM, p.TELEGRAM_FIRST, _telegram, hits)
+        _cued(s, hits)
     maybe_domain = p.MAYBE_DOMAIN.search(s) is not None
     if maybe_domain and ("@" in s or "at" in s):  # an e-mail needs "@", " at " or "(at)"
         _emails(s, hits)
@@ -134,11 +130,11 @@ _NUMERAL_CHARS = "".join(p.NUMERALS)
 
 def _numerals_to_digits(match: re.Match[str]) -> str:
     """A run such as ``壹叁捌 零零壹叁`` as digits, if it holds five or more of them."""
-    run = match.group()
+    run, s, end = match.group(), match.string, match.end()
     keep = len(run)
-    if match.end() < len(match.string) and match.string[match.end()] in p.MEASURE_AFTER:
+    if end < len(s) and s[end] in p.MEASURE_AFTER:
         keep = len(run.rstrip(_NUMERAL_CHARS))  # 2680一周: the 一 counts the week
-    digits = sum(c.isdigit() or c in p.NUMERALS for c in run[:keep])
+    digits = sum(map(str.isalnum, run[:keep]))  # in a run, digits and numerals alone are
     if digits < p.MIN_NUMERAL_RUN:
         return run
     return run[:keep].translate(_NUMERAL_TABLE) + run[keep:]
@@ -147,30 +143,28 @@ def _numerals_to_digits(match: re.Match[str]) -> str:
 # Cued ids ------------------------------------------------------------------------------
 
 
-def _cued(
-    s: str,
-    cues: list[tuple[int, str]],
-    pattern: re.Pattern[str],
-    first: frozenset[str],
-    parse: Callable[[str, re.Match[str]], Hit | None],
-    hits: list[Hit],
-) -> None:
-    """The finds of `pattern.finditer(s)`, trying the pattern only where it can start.
+def _cued(s: str, hits: list[Hit]) -> None:
+    """The finds of the WeChat, QQ and Telegram patterns, each pattern's after the one before.
 
-    `cues` holds every position of a first character of a cued pattern, in order; like
-    finditer, the search goes on past the end of each match.
+    Each pattern is tried only where one of its first characters stands, and like finditer,
+    past the end of its last match: the same matches as its finditer, for less.
     """
-    resume = 0
-    for pos, char in cues:
-        if pos < resume or char not in first:
-            continue
-        m = pattern.match(s, pos)
-        if m is None:
-            continue
-        resume = m.end()
-        hit = parse(s, m)
-        if hit is not None:
-            hits.append(hit)
+    found: list[list[Hit]] = [[] for _ in _CUED]
+    resume = [0] * len(_CUED)
+    for cue in p.CUE_START.finditer(s):
+        pos = cue.start()
+        for k in _CUED_AT[cue.group()]:
+            if pos < resume[k]:
+                continue
+            pattern, parse = _CUED[k]
+            m = pattern.match(s, pos)
+            if m is not None:
+                resume[k] = m.end()
+                hit = parse(s, m)
+                if hit is not None:
+                    found[k].append(hit)
+    for kind_hits in found:
+        hits.extend(kind_hits)
 
 
 def _wechat(s: str, m: re.Match[str]) -> Hit | None:
@@ -187,6 +181,20 @@ def _qq(s: str, m: re.Match[str]) -> Hit | None:
 
 def _telegram(s: str, m: re.Match[str]) -> Hit | None:
     return m.start(), m.end(), "telegram", "@" + m.group("id")
+
+
+_CUED: tuple[tuple[re.Pattern[str], Callable[[str, re.Match[str]], Hit | None]], ...] = (
+    (p.WECHAT, _wechat),
+    (p.QQ, _qq),
+    (p.TELEGRAM, _telegram),
+)
+# For each first character of a cued pattern, the indices in _CUED of the patterns it starts.
+_CUED_AT: dict[str, tuple[int, ...]] = {
+    char: tuple(
+        k for k, first in enumerate((p.WECHAT_FIRST, p.QQ_FIRST, p.TELEGRAM_FIRST)) if char in first
+    )
+    for char in p.WECHAT_FIRST | p.QQ_FIRST | p.TELEGRAM_FIRST
+}
 
 
 # Addresses -----------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from shenhe.text.charmap import CharOptions
 from shenhe.text.kernel import Kernel, kernel
-from shenhe.text.offsets import IDENTITY, OffsetMap
+from shenhe.text.offsets import OffsetMap
 
 _TAG = re.compile(
     r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,200})?/?>"
@@ -132,9 +132,3 @@ class Folder:
 def collapse_repeats(text: str) -> str:
     """Runs of one character collapsed to one: 贷贷贷款款 → 贷款."""
     return _REPEAT.sub(r"\1", text)
-
-
-def collapse_map(text: str) -> OffsetMap:
-    """The offset map of `collapse_repeats(text)`."""
-    edits = [(m.start(), m.end() - m.start(), 1) for m in _REPEAT.finditer(text)]
-    return OffsetMap(edits) if edits else IDENTITY

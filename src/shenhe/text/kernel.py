@@ -79,6 +79,27 @@ def translate_same_length(text: str, table: dict[int, str], flat: bytes | None) 
     return text.translate(table)
 
 
+def collapse_runs(text: str) -> tuple[str, Sequence[int]]:
+    """Runs of one character (U+0000 excepted) collapsed, and where each output run started."""
+    if _cfold is not None:
+        collapsed, origins = _cfold.collapse_runs(text)
+        return collapsed, memoryview(origins).cast("i")
+    return _collapse_runs_python(text)
+
+
+def _collapse_runs_python(text: str) -> tuple[str, list[int]]:
+    out: list[str] = []
+    starts: list[int] = []
+    previous = ""
+    for index, char in enumerate(text):
+        if index and char == previous and char != SEPARATOR:
+            continue
+        out.append(char)
+        starts.append(index)
+        previous = char
+    return "".join(out), starts
+
+
 @lru_cache(maxsize=1)
 def _digit_table() -> bytes:
     digits = bytearray(0x10000)

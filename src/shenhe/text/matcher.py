@@ -17,8 +17,8 @@ from typing import NamedTuple
 import ahocorasick_rs
 
 from shenhe.text import phonetic
-from shenhe.text.fold import FoldedBatch, Folder, collapse_map, collapse_repeats
-from shenhe.text.offsets import OffsetMap
+from shenhe.text.fold import FoldedBatch, Folder, collapse_repeats
+from shenhe.text.kernel import collapse_runs
 
 _SEP = "\x00"
 Stream = tuple[bool, bool]
@@ -116,15 +116,17 @@ class Matcher:
     def find_folded(self, texts: Sequence[str], batch: FoldedBatch) -> list[list[Match]]:
         """As `find_batch`, for texts already folded by `self.folder`."""
         pending: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
-        plain_texts: list[str] | None = None
+        classes: str | None = None
         for index, (stream, automaton, _) in enumerate(self._streams):
             sounds, repeats = stream
-            if not repeats:
-                joined = phonetic.to_classes(batch.joined) if sounds else batch.joined
-                found = _scan(automaton, joined, batch.starts)
+            joined = batch.joined
+            if sounds:
+                classes = classes if classes is not None else phonetic.to_classes(joined)
+                joined = classes
+            if repeats:
+                found = _scan_collapsed(automaton, joined, batch.starts)
             else:
-                plain_texts = plain_texts if plain_texts is not None else batch.texts()
-                found = _scan_texts(automaton, _collapsed(plain_texts, sounds))
+                found = _scan(automaton, joined, batch.starts)
             for number, start, end, pattern in found:
                 pending[number].append((index, pattern, start, end))
         results: list[list[Match]] = [[] for _ in texts]
@@ -139,17 +141,11 @@ class Matcher:
         number: int,
         found: list[tuple[int, int, int, int]],
     ) -> list[Match]:
+        """Matches at original offsets, from candidates at offsets into the plain fold."""
         plain = batch.text(number)
-        collapsed: dict[bool, OffsetMap] = {}
         best: dict[tuple[int, int, int], str] = {}
         for index, pattern, start, end in found:
             stream, _, payloads = self._streams[index]
-            if stream[1]:  # collapsed repeats: back to the plain fold first
-                sounds = stream[0]
-                if sounds not in collapsed:
-                    text = phonetic.to_classes(plain) if sounds else plain
-                    collapsed[sounds] = collapse_map(text)
-                start, end = collapsed[sounds].span(start, end)
             src_start, src_end = batch.span(number, start, end)
             for payload in payloads[pattern]:
                 if payload.whole_word and not _whole_word(batch, number, plain, start, end):
@@ -170,12 +166,6 @@ class Matcher:
 _RANK = {"exact": 0, "folded": 1, "repeat": 2, "homophone": 3, "pinyin": 4, "initials": 5}
 
 
-def _collapsed(texts: list[str], sounds: bool) -> list[str]:
-    if sounds:
-        texts = [phonetic.to_classes(t) for t in texts]
-    return [collapse_repeats(t) for t in texts]
-
-
 def _scan(
     automaton: ahocorasick_rs.AhoCorasick, joined: str, starts: list[int]
 ) -> list[tuple[int, int, int, int]]:
@@ -188,15 +178,20 @@ def _scan(
     return out
 
 
-def _scan_texts(
-    automaton: ahocorasick_rs.AhoCorasick, texts: list[str]
+def _scan_collapsed(
+    automaton: ahocorasick_rs.AhoCorasick, joined: str, starts: list[int]
 ) -> list[tuple[int, int, int, int]]:
-    starts = []
-    position = 0
-    for text in texts:
-        starts.append(position)
-        position += len(text) + 1
-    return _scan(automaton, _SEP.join(texts), starts)
+    """As `_scan`, over `joined` with repeats collapsed; offsets are into the uncollapsed text."""
+    collapsed, origins = collapse_runs(joined)
+    size = len(origins)
+    out = []
+    for pattern, start, end in automaton.find_matches_as_indexes(collapsed, overlapping=True):
+        plain_start = origins[start]
+        plain_end = origins[end] if end < size else len(joined)
+        number = bisect_right(starts, plain_start) - 1
+        offset = starts[number]
+        out.append((number, plain_start - offset, plain_end - offset, pattern))
+    return out
 
 
 def _is_letter(char: str) -> bool:

@@ -57,16 +57,3 @@ class OffsetMap:
         else:
             src_end = self._source[j] + last - self._folded[j] + 1
         return src_start, src_end
-
-    @property
-    def is_identity(self) -> bool:
-        return len(self._folded) == 1
-
-
-IDENTITY = OffsetMap()
-
-
-def compose(outer: OffsetMap, inner: OffsetMap, start: int, end: int) -> tuple[int, int]:
-    """Map [start, end) through `inner` (the later fold) and then `outer` (the earlier one)."""
-    mid_start, mid_end = inner.span(start, end)
-    return outer.span(mid_start, mid_end)
