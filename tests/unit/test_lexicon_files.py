@@ -93,3 +93,8 @@ def test_the_default_lexicon_covers_every_mission_category() -> None:
 def test_the_public_65k_dictionary_loads() -> None:
     lexicon = Lexicon.load(SHARED / "houbb_dict_v20240407.txt", category="custom")
     assert len(lexicon) > 60_000
+
+
+def test_stray_control_characters_are_removed_from_terms(tmp_path: Path) -> None:
+    path = write(tmp_path, "l.txt", "q\x7fq\n")
+    assert [t.text for t in Lexicon.load(path, category="custom").terms] == ["qq"]

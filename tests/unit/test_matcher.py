@@ -17,6 +17,7 @@ ENTRIES = [
     Entry(5, "fuck", whole_word=True),
     Entry(6, "银行", phonetic=True),
     Entry(7, "现金贷"),
+    Entry(8, "89", whole_word=True),
 ]
 MATCHER = Matcher(ENTRIES)
 
@@ -48,6 +49,8 @@ def found(text: str) -> list[tuple[int, str, str]]:
         ("f u c k you", [(5, "f u c k", "folded")]),
         ("银航", [(6, "银航", "homophone")]),  # 银行 read yin hang in context
         ("现 金 贷", [(7, "现 金 贷", "folded")]),
+        ("fuck123", [(5, "fuck", "exact")]),  # a letter term ends where the digits start
+        ("生于89年", [(8, "89", "exact")]),
     ],
 )
 def test_disguised_terms_are_found_where_they_were_written(
@@ -56,7 +59,9 @@ def test_disguised_terms_are_found_where_they_were_written(
     assert found(text) == expected
 
 
-@pytest.mark.parametrize("text", ["assassin", "class", "passport", "dkny", "daikuanxyz"])
+@pytest.mark.parametrize(
+    "text", ["assassin", "class", "passport", "dkny", "daikuanxyz", "1989年", "890元"]
+)
 def test_ascii_terms_match_whole_words_only(text: str) -> None:
     assert found(text) == []
 

@@ -32,7 +32,7 @@ FLAGS: dict[str, str] = {
     "phonetic": "match any hanzi spelling with the same toneless pinyin, and the Latin pinyin",
     "initials": "also match the pinyin initials (贷款 → dk); implies phonetic",
     "repeat": "match with characters repeated (贷贷款款)",
-    "word": "match only as a whole word (the default for terms of ASCII letters)",
+    "word": "match only as a whole word (the default for ASCII terms: 89 does not hit 1989)",
     "substring": "match inside words too (turns off the whole-word default)",
 }
 
@@ -71,7 +71,7 @@ class Term:
     def whole_word(self) -> bool:
         if self.word is not None:
             return self.word
-        return self.text.isascii() and any(c.isalpha() for c in self.text)
+        return self.text.isascii() and any(c.isalnum() for c in self.text)
 
     @property
     def flags(self) -> tuple[str, ...]:

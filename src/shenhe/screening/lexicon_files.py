@@ -56,6 +56,7 @@ _COLUMN_NAMES = {
     "mode": "flags",
 }
 _DEFAULT_COLUMNS = ("term", "category", "severity", "flags")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def category_from_name(path: Path) -> str:
@@ -190,6 +191,7 @@ def _row_term(
 def _term(
     source: str, number: int, word: str, category: str, severity: int, flags: Sequence[str]
 ) -> Term:
+    word = _CONTROL.sub("", word)  # stray control characters in public lists (q\x7f)
     try:
         return term_with_flags(word, category.strip().lower(), severity, flags)
     except LexiconError as exc:

@@ -63,8 +63,8 @@ class Matcher:
         self.folder = folder or Folder()
         self.skipped: list[Entry] = []
         patterns: dict[Stream, dict[str, list[_Payload]]] = defaultdict(dict)
-        for entry in entries:
-            folded = self.folder.fold(entry.text)
+        folded_texts = self.folder.fold_batch([entry.text for entry in entries]).texts()
+        for entry, folded in zip(entries, folded_texts, strict=True):
             if not folded:
                 self.skipped.append(entry)
                 continue
@@ -194,16 +194,20 @@ def _scan_collapsed(
     return out
 
 
-def _is_letter(char: str) -> bool:
-    return char.isascii() and char.isalpha()
+def _same_kind(a: str, b: str) -> bool:
+    """Both ASCII letters, or both ASCII digits: characters that run on into one word."""
+    if not (a.isascii() and b.isascii()):
+        return False
+    return (a.isalpha() and b.isalpha()) or (a.isdigit() and b.isdigit())
 
 
 def _whole_word(batch: FoldedBatch, number: int, plain: str, start: int, end: int) -> bool:
-    """No ASCII letter touches the match on either side (noise between counts as a gap)."""
-    before = start > 0 and _is_letter(plain[start - 1]) and _is_letter(plain[start])
+    """The match does not run on into a longer word: no letter next to its first or last
+    letter, no digit next to its first or last digit (noise between counts as a gap)."""
+    before = start > 0 and _same_kind(plain[start - 1], plain[start])
     if before and batch.touching(number, start):
         return False
-    after = end < len(plain) and _is_letter(plain[end]) and _is_letter(plain[end - 1])
+    after = end < len(plain) and _same_kind(plain[end - 1], plain[end])
     return not (after and batch.touching(number, end))
 
 
