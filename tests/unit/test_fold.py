@@ -91,9 +91,15 @@ def test_c_kernel_and_python_kernel_agree(texts: list[str]) -> None:
     if not HAS_C_KERNEL:
         pytest.skip("the C kernel was not built here")
     fast = kernel(CharOptions(), True)
-    joined, starts, origins = fast.fold_batch(texts)
+    joined, starts, origins, runs = fast.fold_batch(texts)
     slow = _fold_batch_python(texts, fast.table, True)
-    assert (joined, starts, list(origins)) == slow
+    assert (joined, starts, list(origins), runs) == slow
+
+
+def test_the_kernel_measures_digit_and_word_runs() -> None:
+    batch = FOLDER.fold_batch(["订单 1234 5", "加 v x 1 2", "你好"])
+    assert [batch.longest_digit_run(i) for i in range(3)] == [5, 2, 0]
+    assert [batch.longest_word(i) for i in range(3)] == [0, 4, 0]
 
 
 def test_spans_cover_the_noise_between_characters() -> None:

@@ -74,6 +74,29 @@ static void fold_numerals(Py_UCS4 *s, Py_ssize_t start, Py_ssize_t end, const ui
     }
 }
 
+/* The longest run of ASCII digits, and of ASCII letters and digits holding a letter. */
+static void measure_runs(const Py_UCS4 *s, Py_ssize_t start, Py_ssize_t end, uint8_t *out) {
+    Py_ssize_t digits = 0, longest_digits = 0, word = 0, longest_word = 0;
+    int has_letter = 0;
+    for (Py_ssize_t i = start; i < end; i++) {
+        Py_UCS4 c = s[i];
+        int is_digit = c >= '0' && c <= '9';
+        int is_letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        digits = is_digit ? digits + 1 : 0;
+        if (digits > longest_digits) longest_digits = digits;
+        if (is_digit || is_letter) {
+            word++;
+            has_letter |= is_letter;
+            if (has_letter && word > longest_word) longest_word = word;
+        } else {
+            word = 0;
+            has_letter = 0;
+        }
+    }
+    out[0] = (uint8_t)(longest_digits > 255 ? 255 : longest_digits);
+    out[1] = (uint8_t)(longest_word > 255 ? 255 : longest_word);
+}
+
 static int fold_one(Buffer *b, PyObject *text, const uint32_t *table, PyObject *multi) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text);
@@ -112,12 +135,13 @@ static int fold_one(Buffer *b, PyObject *text, const uint32_t *table, PyObject *
 }
 
 /*
- * fold_batch(texts, table, multi, digit, min_run, min_pure) -> (joined, starts, origins)
+ * fold_batch(texts, table, multi, digit, min_run, min_pure) -> (joined, starts, origins, runs)
  *   texts: list of str; table: buffer of uint32 per code point (0x110000 of them);
  *   multi: dict cp -> str; digit: bytes, digit value + 1 for numeral code points, else 0.
  *   joined: the folded texts joined by U+0000; starts: list of each text's offset in joined;
  *   origins: bytes of int32, for each character of joined the index in its original text
- *   (-1 for the separators).
+ *   (-1 for the separators); runs: bytes, two per text: its longest run of ASCII digits and
+ *   its longest run of ASCII letters and digits that holds a letter (each capped at 255).
  */
 static PyObject *fold_batch(PyObject *self, PyObject *args) {
     PyObject *texts, *multi;
@@ -126,8 +150,9 @@ static PyObject *fold_batch(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "O!y*O!y*nn", &PyList_Type, &texts, &table_buf, &PyDict_Type,
                           &multi, &digit_buf, &min_run, &min_pure))
         return NULL;
-    PyObject *result = NULL, *starts = NULL, *joined = NULL, *origins = NULL;
+    PyObject *result = NULL, *starts = NULL, *joined = NULL, *origins = NULL, *runs = NULL;
     Buffer b = {0};
+    uint8_t *run_buf = NULL;
     if (table_buf.len != (Py_ssize_t)(MAX_CP * sizeof(uint32_t))) {
         PyErr_SetString(PyExc_ValueError, "table must hold one uint32 per code point");
         goto done;
@@ -137,6 +162,8 @@ static PyObject *fold_batch(PyObject *self, PyObject *args) {
     Py_ssize_t count = PyList_GET_SIZE(texts);
     starts = PyList_New(count);
     if (!starts) goto done;
+    run_buf = PyMem_Malloc(count ? 2 * count : 1);
+    if (!run_buf) { PyErr_NoMemory(); goto done; }
     for (Py_ssize_t t = 0; t < count; t++) {
         PyObject *text = PyList_GET_ITEM(texts, t);
         if (!PyUnicode_Check(text)) {
@@ -151,13 +178,18 @@ static PyObject *fold_batch(PyObject *self, PyObject *args) {
         if (fold_one(&b, text, table, multi) < 0) goto done;
         if (min_run > 0)
             fold_numerals(b.out, start, b.len, digit, digit_buf.len, min_run, min_pure);
+        measure_runs(b.out, start, b.len, run_buf + 2 * t);
     }
     joined = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, b.out, b.len);
     if (!joined) goto done;
     origins = PyBytes_FromStringAndSize((const char *)b.origin, b.len * sizeof(int32_t));
     if (!origins) goto done;
-    result = PyTuple_Pack(3, joined, starts, origins);
+    runs = PyBytes_FromStringAndSize((const char *)run_buf, 2 * count);
+    if (!runs) goto done;
+    result = PyTuple_Pack(4, joined, starts, origins, runs);
 done:
+    Py_XDECREF(runs);
+    PyMem_Free(run_buf);
     Py_XDECREF(joined);
     Py_XDECREF(starts);
     Py_XDECREF(origins);

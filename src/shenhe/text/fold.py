@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from shenhe.text.charmap import CharOptions
-from shenhe.text.kernel import Kernel, kernel
+from shenhe.text.kernel import Kernel, KernelOutput, kernel
 from shenhe.text.offsets import OffsetMap
 
 _TAG = re.compile(
@@ -61,20 +61,15 @@ class FoldOptions:
 class FoldedBatch:
     """Folded texts joined into one string, with the way back to each original text."""
 
-    __slots__ = ("_ends", "_origins", "_tag_maps", "joined", "starts")
+    __slots__ = ("_ends", "_origins", "_runs", "_tag_maps", "joined", "starts")
 
-    def __init__(
-        self,
-        joined: str,
-        starts: list[int],
-        origins: Sequence[int],
-        tag_maps: dict[int, OffsetMap],
-    ) -> None:
-        self.joined = joined
-        self.starts = starts
-        self._origins = origins
+    def __init__(self, output: KernelOutput, tag_maps: dict[int, OffsetMap]) -> None:
+        self.joined = output.joined
+        self.starts = output.starts
+        self._origins = output.origins
+        self._runs = output.runs
         self._tag_maps = tag_maps
-        self._ends = [start - 1 for start in starts[1:]] + [len(joined)]
+        self._ends = [start - 1 for start in self.starts[1:]] + [len(self.joined)]
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -85,6 +80,14 @@ class FoldedBatch:
 
     def texts(self) -> list[str]:
         return [self.joined[a:b] for a, b in zip(self.starts, self._ends, strict=True)]
+
+    def longest_digit_run(self, number: int) -> int:
+        """The longest run of ASCII digits in folded text `number` (at most 255)."""
+        return self._runs[2 * number]
+
+    def longest_word(self, number: int) -> int:
+        """The longest run of ASCII letters and digits holding a letter (at most 255)."""
+        return self._runs[2 * number + 1]
 
     def span(self, number: int, start: int, end: int) -> tuple[int, int]:
         """The range of original text `number` behind its folded range [start, end)."""
@@ -125,8 +128,7 @@ class Folder:
                     if edits:
                         tag_maps[number] = OffsetMap(edits)
                         plain[number] = _TAG.sub("", text)
-        joined, starts, origins = self._kernel.fold_batch(plain)
-        return FoldedBatch(joined, starts, origins, tag_maps)
+        return FoldedBatch(self._kernel.fold_batch(plain), tag_maps)
 
 
 def collapse_repeats(text: str) -> str:

@@ -8,9 +8,11 @@ built, or through `_fold_batch_python`, which does the same thing more slowly.
 from __future__ import annotations
 
 import array
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from shenhe.text.charmap import CharOptions, char_table
 from shenhe.text.numerals import MIN_PURE_RUN, MIN_RUN, NUMERALS, fold_numerals
@@ -26,6 +28,20 @@ SEPARATOR = "\x00"
 HAS_C_KERNEL = _cfold is not None
 
 
+class KernelOutput(NamedTuple):
+    """A folded batch as the kernel returns it."""
+
+    joined: str
+    """The folded texts, joined by U+0000."""
+    starts: list[int]
+    """Where each text starts in `joined`."""
+    origins: Sequence[int]
+    """For every character of `joined`, its index in its original text (-1: a separator)."""
+    runs: bytes
+    """Two bytes a text: the length of its longest run of ASCII digits, and of its longest run
+    of ASCII letters and digits that holds a letter (both capped at 255)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Kernel:
     """One character table in the kernel's layouts."""
@@ -35,15 +51,15 @@ class Kernel:
     multi: dict[int, str]
     numerals: bool
 
-    def fold_batch(self, texts: list[str]) -> tuple[str, list[int], Sequence[int]]:
-        """(joined folded texts, each text's start in it, origin index of every character)."""
+    def fold_batch(self, texts: list[str]) -> KernelOutput:
+        """The texts folded and joined; see `KernelOutput`."""
         if _cfold is not None:
             digits = _digit_table() if self.numerals else b""
             min_run = MIN_RUN if self.numerals else 0
-            joined, starts, origins = _cfold.fold_batch(
+            joined, starts, origins, runs = _cfold.fold_batch(
                 texts, self.flat, self.multi, digits, min_run, MIN_PURE_RUN
             )
-            return joined, starts, memoryview(origins).cast("i")
+            return KernelOutput(joined, starts, memoryview(origins).cast("i"), runs)
         return _fold_batch_python(texts, self.table, self.numerals)
 
 
@@ -108,10 +124,9 @@ def _digit_table() -> bytes:
     return bytes(digits)
 
 
-def _fold_batch_python(
-    texts: list[str], table: dict[int, str], numerals: bool
-) -> tuple[str, list[int], list[int]]:
+def _fold_batch_python(texts: list[str], table: dict[int, str], numerals: bool) -> KernelOutput:
     pieces: list[str] = []
+    runs = bytearray()
     starts: list[int] = []
     origins: list[int] = []
     position = 0
@@ -129,6 +144,17 @@ def _fold_batch_python(
         piece = "".join(folded)
         if numerals:
             piece = fold_numerals(piece)
+        runs += _measure_runs(piece)
         pieces.append(piece)
         position += len(piece)
-    return "".join(pieces), starts, origins
+    return KernelOutput("".join(pieces), starts, origins, bytes(runs))
+
+
+_DIGIT_RUN = re.compile(r"[0-9]+")
+_WORD_RUN = re.compile(r"[0-9A-Za-z]+")
+
+
+def _measure_runs(text: str) -> bytes:
+    digits = max((len(m) for m in _DIGIT_RUN.findall(text)), default=0)
+    word = max((len(w) for w in _WORD_RUN.findall(text) if not w.isdigit()), default=0)
+    return bytes([min(digits, 255), min(word, 255)])

@@ -143,10 +143,12 @@ class Matcher:
     ) -> list[Match]:
         """Matches at original offsets, from candidates at offsets into the plain fold."""
         plain = batch.text(number)
+        span = batch.span
+        streams = self._streams
         best: dict[tuple[int, int, int], str] = {}
         for index, pattern, start, end in found:
-            stream, _, payloads = self._streams[index]
-            src_start, src_end = batch.span(number, start, end)
+            stream, _, payloads = streams[index]
+            src_start, src_end = span(number, start, end)
             for payload in payloads[pattern]:
                 if payload.whole_word and not _whole_word(batch, number, plain, start, end):
                     continue
@@ -160,6 +162,9 @@ class Matcher:
                 seen = best.get(key)
                 if seen is None or _RANK[variant] < _RANK[seen]:
                     best[key] = variant
+        if len(best) == 1:
+            ((span_key, variant),) = best.items()
+            return [Match(*span_key, variant)]
         return sorted(Match(*span_key, variant) for span_key, variant in best.items())
 
 
