@@ -4,6 +4,7 @@
     text          pure folding, matching, contacts
     policy        pure scoring rules
     screening     the screener and its verdicts
+    domain        the pure governance model: identities, principals, apps, penalties, audit
     config        the typed settings (plain data; the pure core takes values as arguments)
     services      use cases
     adapters      storage, files, HTTP clients
@@ -32,6 +33,7 @@ TIERS: tuple[frozenset[str], ...] = (
     frozenset({"text"}),
     frozenset({"policy"}),
     frozenset({"screening"}),
+    frozenset({"domain"}),
     frozenset({"config"}),
     frozenset({"services"}),
     frozenset({"adapters"}),
@@ -41,7 +43,7 @@ TIERS: tuple[frozenset[str], ...] = (
 SHELLS = TIERS[-1]
 LAUNCHES = {("cli", "api"), ("cli", "jobs"), ("__main__", "cli")}
 """Shells allowed to import another shell: the one that starts it."""
-PURE = ("text", "policy", "screening")
+PURE = ("text", "policy", "screening", "domain")
 FRAMEWORKS = {"fastapi", "starlette", "uvicorn", "typer", "click", "rich", "httpx", "sqlalchemy"}
 """Packages the pure core must not import: web, command-line and database frameworks."""
 
