@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
+import re._constants as re_constants
+import re._parser as re_parser
+from typing import Any
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shenhe.text import contact_patterns, contacts
+from shenhe.text import contact_fold, contact_numbers, contact_patterns, contacts
+from shenhe.text.contact_patterns import NUMERALS
 from shenhe.text.contacts import Contact, find_contacts
 
 
@@ -253,6 +259,11 @@ def test_offsets_survive_characters_that_fold_to_several() -> None:
     assert text[contact.start : contact.end] == contact.text
 
 
+def test_an_id_made_of_characters_that_fold_to_several() -> None:
+    contact = only("扣扣⑩⑩⑩")  # the raw pre-check cannot count ⑩ as one digit
+    assert (contact.kind, contact.value, contact.text) == ("qq", "101010", "扣扣⑩⑩⑩")
+
+
 def test_to_dict() -> None:
     assert only("扣扣：12345678").to_dict() == {
         "kind": "qq",
@@ -311,3 +322,126 @@ _PLAIN_CHINESE = st.text(
 def test_the_cheap_precheck_hides_no_contact(text: str) -> None:
     if not contact_patterns.MAYBE_CONTACT.search(text):
         assert contacts._find(text) == []
+
+
+# The fast path against the plain one ---------------------------------------------------
+#
+# `find_contacts` turns texts away with gates, folds through a list, tries the cued patterns
+# only at their first characters and steps through digit runs group by group. These tests
+# hold it to the plain path: every pattern's own finditer over the whole folded text.
+
+_NAIVE_RUN = r"[0-9](?:[ \t\-_.·•~—–/()]{0,3}[0-9])*"
+_NAIVE_NUMERAL_RUN = re.compile(_NAIVE_RUN.replace("[0-9]", f"[0-9{''.join(NUMERALS)}]"))
+
+
+def _naive_numerals(match: re.Match[str]) -> str:
+    run, end = match.group(), match.end()
+    keep = len(run)
+    if end < len(match.string) and match.string[end] in contact_patterns.MEASURE_AFTER:
+        keep = len(run.rstrip("".join(NUMERALS)))
+    if sum(c.isdigit() or c in NUMERALS for c in run[:keep]) < contact_patterns.MIN_NUMERAL_RUN:
+        return run
+    return run[:keep].translate(str.maketrans(NUMERALS)) + run[keep:]
+
+
+def _naive_fold(text: str) -> str:
+    folded = text.translate(contact_fold.fold_table())
+    return _NAIVE_NUMERAL_RUN.sub(_naive_numerals, folded)
+
+
+def _naive_hits(s: str) -> list[tuple[int, int, str, str]]:
+    hits: list[tuple[int, int, str, str]] = []
+    for pattern, parse in (
+        (contact_patterns.WECHAT, contacts._wechat),
+        (contact_patterns.QQ, contacts._qq),
+        (contact_patterns.TELEGRAM, contacts._telegram),
+    ):
+        for m in pattern.finditer(s):
+            hit = parse(s, m, m.end())
+            if hit is not None:
+                hits.append(hit)
+    contacts._emails(s, hits)
+    contacts._scheme_urls(s, hits)
+    contacts._domains(s, hits)
+    for run in re.finditer(_NAIVE_RUN, s):
+        if run.end() - run.start() >= 11:
+            groups = contact_numbers._groups(s, run.start(), run.end())
+            contact_numbers._phones_in(s, groups, hits)
+    return hits
+
+
+_MORE_PIECES = st.sampled_from(
+    [
+        "加", "+", "十", "微", "v", "w", "q", "t", "扣", "群", "飞机", "@", "/", "\t", "·", "—",
+        "1", "8", "0", "00", "13", "5", "9", "六", "两", "二", "〇", "捌", "元", "一周", "r",
+        "id", "号码", "www", "cn", "top", "点", "dot", "(", ")", "ａ", "１", "Ⓠ", "①", "…",
+        "a1b2c3", "telegram", "hxxps://", "13800138000", "0755", "8613900139000", "𝐚",
+    ]
+)  # fmt: skip
+_CONTACT_LIKE = st.lists(st.one_of(_PIECES, _MORE_PIECES), max_size=24).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_CONTACT_LIKE)
+def test_the_fast_path_finds_what_every_pattern_finds(text: str) -> None:
+    folded = _naive_fold(text)
+    assert contact_fold.fold(text)[0] == folded
+    assert sorted(contacts._hits(folded)) == sorted(_naive_hits(folded))
+    if not contact_fold.may_hold_contact(text):
+        assert _naive_hits(folded) == []
+
+
+@settings(max_examples=500, deadline=None)
+@given(_CONTACT_LIKE)
+def test_no_two_cued_patterns_match_at_one_place(text: str) -> None:
+    s = _naive_fold(text)
+    for pos in range(len(s)):
+        patterns = (contact_patterns.WECHAT, contact_patterns.QQ, contact_patterns.TELEGRAM)
+        assert sum(pattern.match(s, pos) is not None for pattern in patterns) <= 1
+
+
+def _first_characters(items: re_parser.SubPattern | list[Any]) -> tuple[set[str], bool]:
+    """The characters a parsed regex can start with, and whether it can match empty."""
+    first: set[str] = set()
+    for op, av in items:
+        if op is re_constants.LITERAL:
+            return first | {chr(av)}, False
+        if op is re_constants.IN:
+            for kind, value in av:
+                assert kind in (re_constants.LITERAL, re_constants.RANGE), kind
+                low, high = (value, value) if kind is re_constants.LITERAL else value
+                first |= {chr(c) for c in range(low, high + 1)}
+            return first, False
+        if op in (re_constants.ASSERT, re_constants.ASSERT_NOT, re_constants.AT):
+            continue
+        if op is re_constants.SUBPATTERN:
+            more, empty = _first_characters(av[-1])
+        elif op is re_constants.BRANCH:
+            branches = [_first_characters(branch) for branch in av[1]]
+            more = set().union(*(chars for chars, _ in branches))
+            empty = any(e for _, e in branches)
+        elif op in (re_constants.MAX_REPEAT, re_constants.MIN_REPEAT):
+            more, empty = _first_characters(av[2])
+            empty = empty or av[0] == 0
+        else:
+            raise AssertionError(f"unexpected {op}")
+        first |= more
+        if not empty:
+            return first, False
+    return first, True
+
+
+@pytest.mark.parametrize(
+    ("pattern", "first"),
+    [
+        (contact_patterns.WECHAT, contact_patterns.WECHAT_FIRST),
+        (contact_patterns.QQ, contact_patterns.QQ_FIRST),
+        (contact_patterns.TELEGRAM, contact_patterns.TELEGRAM_FIRST),
+    ],
+)
+def test_cued_patterns_start_only_with_their_first_characters(
+    pattern: re.Pattern[str], first: frozenset[str]
+) -> None:
+    chars, can_be_empty = _first_characters(re_parser.parse(pattern.pattern))
+    assert not can_be_empty
+    assert chars <= first

@@ -21,6 +21,7 @@ from shenhe.screening.verdict import Hit, Verdict
 from shenhe.text.contact_hints import applies as hints_apply
 from shenhe.text.contact_hints import contact_hints
 from shenhe.text.contacts import Contact, find_contacts
+from shenhe.text.contacts import prepare as prepare_contacts
 from shenhe.text.fold import Folder, FoldOptions
 from shenhe.text.matcher import Entry, Match, Matcher
 
@@ -70,6 +71,7 @@ class Screener:
         self.max_length = max_length
         self._folder = Folder(self.options)
         self._hints = hints_apply(self.options)
+        prepare_contacts()
         self._swap = threading.Lock()
         self._engine = Engine.build(
             lexicon if lexicon is not None else Lexicon.default(),

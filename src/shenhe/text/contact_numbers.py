@@ -17,7 +17,7 @@ Hit = tuple[int, int, str, str]
 
 def bare_numbers(s: str, hits: list[Hit]) -> None:
     """Mobile and landline numbers with no cue: whole digit groups of a run, nothing more."""
-    run = p.PHONE_RUN.search(s)
+    run = p.PHONE_RUN.search(s)  # a run long enough, or nearly (PHONE_RUN)
     while run is not None:
         if run.end() - run.start() >= 11:
             _phones_in(s, _groups(s, run.start(), run.end()), hits)
@@ -25,6 +25,7 @@ def bare_numbers(s: str, hits: list[Hit]) -> None:
 
 
 def _phones_in(s: str, groups: list[tuple[int, int]], hits: list[Hit]) -> None:
+    """The phone numbers made of whole groups of one run, from left to right."""
     i = 0
     while i < len(groups):
         # Phones start 1 (mobile), 0 (landline, 0086) or 8 (86).
@@ -47,10 +48,16 @@ def cued_number(s: str, start: int, end: int, min_len: int) -> tuple[int, str] |
     ``群272100827-20r`` the ``20`` is twenty yuan, so the number ends before it.
     """
     groups = _groups(s, start, end)
-    found = _phone_from(s, groups, 0)
-    if found is not None:
-        j, _, value = found
-        return groups[j][1], value
+    if end - start >= 11:  # else too few digits for a phone number
+        found = _phone_from(s, groups, 0)
+        if found is not None:
+            j, _, value = found
+            return groups[j][1], value
+    if len(groups) == 1:  # the usual run, with no separator
+        number = s[start:end]
+        if min_len <= len(number) <= p.MAX_QQ and number[0] != "0":
+            return None if _is_amount(s, start, end, p.CUED_UNIT_AFTER) else (end, number)
+        return None
     heads: list[tuple[int, str]] = []
     digits = ""
     for g_start, g_end in groups:
@@ -79,19 +86,14 @@ def _groups(s: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _phone_kind(digits: str) -> str | None:
-    if p.MOBILE.fullmatch(digits):
-        return "phone"
+def _phone(digits: str) -> tuple[str, str] | None:
+    """(kind, value) for a mobile number, past any country code, or a landline."""
+    mobile = p.MOBILE.fullmatch(digits)
+    if mobile is not None:
+        return "phone", mobile.group(1)
     if p.LANDLINE.fullmatch(digits):
-        return "landline"
+        return "landline", digits
     return None
-
-
-def _strip_country_code(digits: str) -> str:
-    for prefix in ("0086", "86"):
-        if digits.startswith(prefix) and p.MOBILE.fullmatch(digits[len(prefix) :]):
-            return digits[len(prefix) :]
-    return digits
 
 
 def _is_amount(s: str, start: int, end: int, units: re.Pattern[str] = p.UNIT_AFTER) -> bool:
@@ -120,10 +122,9 @@ def _phone_from(
             continue
         if len(digits) > 13:
             break
-        value = _strip_country_code(digits)
-        kind = _phone_kind(value)
-        if kind is not None:
-            best = (j, kind, value)
+        phone = _phone(digits)
+        if phone is not None:
+            best = (j, *phone)
     if best is not None and bare and best[1] == "landline":
         start, end = groups[i][0], groups[best[0]][1]
         if _glued(s, start, end):

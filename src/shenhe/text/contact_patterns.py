@@ -4,11 +4,17 @@ Folded text (see `shenhe.text.charmap`) is lower case, simplified, NFKC and has 
 and the Chinese numerals of digit runs have been turned into digits too, so these patterns
 only spell the plain forms: ``微信``, ``vx``, ``qq``, ``.`` and ``[0-9]``. Every pattern here
 is compiled once at import; none needs any table.
+
+Most texts hold no contact, so cheap tests come first: `MAYBE_CONTACT` on the raw text, then
+the gates at the end of this module, which `contact_fold` lifts to raw text and `contacts`
+tries on folded text before the patterns they stand for; `CUED` tries the patterns with a cue
+only where one of their first characters stands.
 """
 
 from __future__ import annotations
 
 import re
+import string
 
 # Chinese numerals that stand for one digit when written inside a digit run (after folding,
 # so traditional forms are already simplified). 〇 ○ ◯ are the circles written for zero.
@@ -26,34 +32,52 @@ NUMERALS: dict[str, str] = {
 }  # fmt: skip
 _NUM = "".join(NUMERALS)
 
-MOBILE = re.compile(r"1[3-9][0-9]{9}")
+MOBILE = re.compile(r"(?:0086|86)?(1[3-9][0-9]{9})")  # the number in group 1
 LANDLINE = re.compile(r"0(?:10|2[0-9])[1-9][0-9]{7}|0[3-9][0-9]{2}[1-9][0-9]{6,7}")
 MIN_QQ, MAX_QQ = 5, 11
 MIN_WECHAT_NUMBER = 6  # WeChat ids are six characters or more
 
 # What may sit between the digits of one written number: 138-0013-8000, 1 3 8, (010)1234.
-_DIGIT_SEP = r"[ \t\-_.·•~—–/()]"
+DIGIT_SEP_CHARS = frozenset(" \t-_.·•~—–/()")
+
+
+def char_class(chars: frozenset[str]) -> str:
+    """The inside of a regex character class that holds exactly `chars`."""
+    return re.escape("".join(sorted(chars)))
+
+
+_SEPS = char_class(DIGIT_SEP_CHARS)
+_DIGIT_SEP = f"[{_SEPS}]"
 DIGIT_SEP = re.compile(f"{_DIGIT_SEP}+")
-_SEP_CHARS = _DIGIT_SEP[1:-1]
 
 
-def _run(member: str, *, min_len: int = 1) -> str:
+def _run(member: str, *, check: str = "") -> str:
     """A whole run of members, up to three separators between two: ``138-0013-8000``.
 
     It steps through a run group by group and never backtracks (``++``), so it matches what
-    ``{member}(?:{_DIGIT_SEP}{0,3}{member})*`` does, only faster. With `min_len`, a look-ahead
-    from the first member passes over a run shorter than `min_len` characters (unless digits or
-    separators follow it) and never over a longer one.
+    ``{member}(?:{_DIGIT_SEP}{0,3}{member})*`` does, only faster. `check`, tried after the
+    first member, passes over runs the caller has no use for; it must fail at every later
+    member of a run where it fails at the first, so that no tail of the run matches instead.
     """
-    head = f"{member}(?=[{member[1:-1]}{_SEP_CHARS}]{{{min_len - 1}}})" if min_len > 1 else member
-    return rf"{head}{member}*+(?:{_DIGIT_SEP}{{1,3}}+{member}++)*+"
+    return rf"{member}{check}{member}*+(?:{_DIGIT_SEP}{{1,3}}+{member}++)*+"
 
 
 _RUN = _run("[0-9]")
+# A digit run that may hold a phone number: eleven characters or more, or else followed by
+# more digits or separators (the caller skips those).
+PHONE_RUN = re.compile(_run("[0-9]", check=f"(?=[0-9{_SEPS}]{{10}})"))
 
-# A run of digits and numerals; it becomes all digits when it holds at least five of them.
+# A run of digits and numerals, which becomes all digits if it holds at least five of them.
+# Runs that would not change are passed over: those shorter than five characters, and those
+# with no numeral (the look-ahead for one may read past the run, which lets more through).
 MIN_NUMERAL_RUN = 5
-NUMERAL_RUN = re.compile(_run(f"[0-9{_NUM}]", min_len=MIN_NUMERAL_RUN))
+NUMERAL_RUN = re.compile(
+    _run(
+        f"[0-9{_NUM}]",
+        check=rf"(?=[0-9{_NUM}{_SEPS}]{{{MIN_NUMERAL_RUN - 1}}})"
+        rf"(?:(?<=[{_NUM}])|(?=[0-9{_SEPS}]*+[{_NUM}]))",
+    )
+)
 ANY_NUMERAL = re.compile(f"[{_NUM}]")
 # Numerals that end a run and come before one of these are a quantity, not digits:
 # qq2322612680一周, 379六百万, 1598727418两块.
@@ -94,24 +118,28 @@ _TELEGRAM_CUE = r"(?:(?<![a-z])(?:telegram|tele|tg)|电报|纸飞机|飞机号|�
 WECHAT_ID = r"[a-z][a-z0-9_-]{5,19}(?![a-z0-9_-])"
 _HANDLE = r"[a-z][a-z0-9_]{4,31}(?![a-z0-9_])"
 
-WECHAT = re.compile(rf"{_WECHAT_CUE}{_SEP}(?:(?P<id>{WECHAT_ID})|(?P<num>{_RUN}))")
-QQ = re.compile(rf"{_QQ_CUE}{_SEP}(?P<num>{_RUN})")
+# Group names are unique across the three, which `CUED` joins.
+WECHAT = re.compile(rf"{_WECHAT_CUE}{_SEP}(?:(?P<wechat_id>{WECHAT_ID})|(?P<wechat_num>{_RUN}))")
+QQ = re.compile(rf"{_QQ_CUE}{_SEP}(?P<qq_num>{_RUN})")
 TELEGRAM = re.compile(
-    rf"(?:{_TELEGRAM_CUE}{_SEP}@?|飞机{_SEP}@)(?P<id>{_HANDLE})"  # bare 飞机 needs the @
+    rf"(?:{_TELEGRAM_CUE}{_SEP}@?|飞机{_SEP}@)(?P<telegram_id>{_HANDLE})"  # bare 飞机 needs @
 )
-# A digit run long enough to hold a phone number (eleven digits); the caller checks the length.
-PHONE_RUN = re.compile(_run("[0-9]", min_len=11))
-# Every cued id and every phone number holds five digits of one run, or a Latin letter and
-# four more id characters; a text with no five such characters in a row holds none.
-MAYBE_ID = re.compile(rf"[0-9a-z][0-9a-z{_SEP_CHARS}]{{4}}")
 
-# The characters each cued pattern can start with (a test derives them from the patterns), so
-# that a pattern is tried only where one of them stands.
+# The characters each cued pattern can start with (a test derives them from the patterns).
 WECHAT_FIRST = frozenset("微薇威徽维唯vw加+十➕")
 QQ_FIRST = frozenset("q扣抠寇蔻叩企群裙加+十➕")
 TELEGRAM_FIRST = frozenset("t电纸飞")
-CUE_START = re.compile(
-    "[" + re.escape("".join(sorted(WECHAT_FIRST | QQ_FIRST | TELEGRAM_FIRST))) + "]"
+CUE_FIRST = WECHAT_FIRST | QQ_FIRST | TELEGRAM_FIRST
+# Where each of the three matches, found in one quick search: the regex engine skips ahead
+# to the next first character of any, and matches that one character when a whole pattern
+# matches there, as the group named for its kind (at most one can: after 加, + or 十 WeChat
+# wants 微 or v and QQ 扣). Unlike finditer's, a match may begin inside the one before.
+CUED = re.compile(
+    f"[{char_class(CUE_FIRST)}](?<=(?:"
+    f"(?=(?P<wechat>{WECHAT.pattern}))"
+    f"|(?=(?P<qq>{QQ.pattern}))"
+    f"|(?=(?P<telegram>{TELEGRAM.pattern}))"
+    ").)"
 )
 
 # A number directly before one of these is an amount, a date or a count, not a contact id.
@@ -140,9 +168,6 @@ DOT = re.compile(_DOT)
 _DOMAIN = rf"(?:{_LABEL}{_DOT}){{1,5}}[a-z]{{2,10}}(?![a-z0-9-])"
 _PATH = r"(?::[0-9]{1,5})?(?:/[a-z0-9\-._~%!$&'*+,;=:@/?#]*)?"
 
-# Every domain has a dot (".", "。", "点", "(.)", "dot": its "t") with a letter after it, and
-# this cheap test for one spares most texts the address patterns.
-MAYBE_DOMAIN = re.compile(r"[.。点)\]t]\s*[a-z]")
 DOMAIN = re.compile(rf"(?<![a-z0-9_@.\-])(?P<host>{_DOMAIN})(?P<path>{_PATH})")
 SCHEME_URL = re.compile(
     r"(?:https?|hxxps?)\s?[:：]\s?/\s?/\s?(?P<host>[a-z0-9\-._~%]+)(?P<path>" + _PATH + ")"
@@ -154,3 +179,31 @@ EMAIL = re.compile(
 )
 TRAILING_PUNCT = ".,;:!?'*"
 TELEGRAM_HOSTS = frozenset({"t.me", "telegram.me", "telegram.dog"})
+
+# Gates: cheap tests on folded text, each true wherever some of the patterns above can match,
+# so that a text failing one is spared those patterns; `contact_fold` lifts them all to raw
+# text. A shape is a sequence of character sets, each with its quantifier.
+Shape = tuple[tuple[frozenset[str], str], ...]
+
+_DIGITS = frozenset(string.digits)
+_LETTERS = frozenset(string.ascii_lowercase)
+_ALNUM = _DIGITS | _LETTERS
+_SPACES = frozenset(c for c in map(chr, range(0x3001)) if c.isspace())  # \s; U+3000 is last
+
+# A cued id or number comes after one of CUE_FIRST, and has five id characters in a row: five
+# digits of one run, or a Latin letter and four more of a WeChat id or a Telegram handle.
+ID_SHAPE: Shape = ((_ALNUM, ""), (_ALNUM | DIGIT_SEP_CHARS, "{4}"))
+# A phone number with no cue is eleven digits or more of a run, the first 0, 1 or 8.
+PHONE_SHAPE: Shape = ((frozenset("018"), ""), (_DIGITS | DIGIT_SEP_CHARS, "{10}"))
+# Every domain, bare or in an e-mail, has a dot (".", "。", "点", "(.)", or the "t" of "dot")
+# with a letter after it, past any spaces.
+DOMAIN_SHAPE: Shape = ((frozenset(".。点)]t"), ""), (_SPACES, "*"), (_LETTERS, ""))
+# Every address written with its scheme has a "/".
+SCHEME_SHAPE: Shape = ((frozenset("/"), ""),)
+
+
+def shape_pattern(shape: Shape) -> str:
+    return "".join(f"[{char_class(chars)}]{quantifier}" for chars, quantifier in shape)
+
+
+MAYBE_DOMAIN = re.compile(shape_pattern(DOMAIN_SHAPE))

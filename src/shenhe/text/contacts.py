@@ -9,6 +9,10 @@ what was written.
 
 Numbers need a reason to count: a cue before them (微信, QQ, 企鹅 …), or the shape of a
 mainland mobile number or of a landline with its area code, standing alone.
+
+Most texts hold no contact, and are told quickly: `MAYBE_CONTACT` and `may_hold_contact` turn
+most of them away before the fold, and after it each family of patterns runs only where its
+gate in `contact_patterns` matches.
 """
 
 from __future__ import annotations
@@ -16,11 +20,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from shenhe.text import contact_patterns as p
-from shenhe.text.charmap import CharOptions, char_table
+from shenhe.text.contact_fold import fold, may_hold_contact
 from shenhe.text.contact_numbers import Hit, bare_numbers, cued_number
 
 
@@ -46,13 +49,19 @@ class Contact:
 
 def find_contacts(text: str) -> list[Contact]:
     """Every contact in `text`, sorted by start; overlapping finds keep the earliest, longest."""
-    if not text or not p.MAYBE_CONTACT.search(text):
+    if not text or not p.MAYBE_CONTACT.search(text) or not may_hold_contact(text):
         return []
     return _find(text)
 
 
+def prepare() -> None:
+    """Build the tables `find_contacts` needs now (about half a second), not on its first call."""
+    may_hold_contact("微信")
+    fold("微信")
+
+
 def _find(text: str) -> list[Contact]:
-    folded, origin = _fold(text)
+    folded, origin = fold(text)
     hits = _hits(folded)
     if not hits:
         return []
@@ -70,11 +79,12 @@ def _find(text: str) -> list[Contact]:
 
 
 def _hits(s: str) -> list[Hit]:
-    """Every find of every pattern, each pattern's in order; cheap tests skip the hopeless."""
+    """Every find of every pattern, in the order that settles ties: cued ids, then addresses.
+
+    Each family runs only where its gate matches; `bare_numbers` looks for a long run first.
+    """
     hits: list[Hit] = []
-    maybe_id = p.MAYBE_ID.search(s) is not None
-    if maybe_id:
-        _cued(s, hits)
+    _cued(s, hits)
     maybe_domain = p.MAYBE_DOMAIN.search(s) is not None
     if maybe_domain and ("@" in s or "at" in s):  # an e-mail needs "@", " at " or "(at)"
         _emails(s, hits)
@@ -82,118 +92,50 @@ def _hits(s: str) -> list[Hit]:
         _scheme_urls(s, hits)
     if maybe_domain:
         _domains(s, hits)
-    if maybe_id:
-        bare_numbers(s, hits)
+    bare_numbers(s, hits)
     return hits
-
-
-# Folding -------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def _table() -> dict[int, str | int]:
-    """The charmap fold without noise removal; a character never folds to nothing here.
-
-    CJK ideographs that fold to themselves are mapped to themselves too: `str.translate`
-    leaves a character the table lacks as it is, but only after a failed lookup that costs
-    several times a found one, and most of the text is made of them.
-    """
-    table: dict[int, str | int] = {
-        cp: out for cp, out in char_table(CharOptions(noise=False)).items() if out
-    }
-    for cp in range(0x4E00, 0xA000):
-        table.setdefault(cp, cp)
-    return table
-
-
-def _fold(text: str) -> tuple[str, list[int] | None]:
-    """Folded text with numerals as digits, and for each folded index its source index.
-
-    The map is None when folding kept every character one for one (the usual case).
-    """
-    table = _table()
-    folded = text.translate(table)
-    origin: list[int] | None = None
-    if len(folded) != len(text):
-        origin = []
-        for i, char in enumerate(text):
-            out = table.get(ord(char), char)
-            origin.extend([i] * (1 if isinstance(out, int) else len(out)))
-    if p.ANY_NUMERAL.search(folded):
-        folded = p.NUMERAL_RUN.sub(_numerals_to_digits, folded)
-    return folded, origin
-
-
-_NUMERAL_TABLE = str.maketrans(p.NUMERALS)
-_NUMERAL_CHARS = "".join(p.NUMERALS)
-
-
-def _numerals_to_digits(match: re.Match[str]) -> str:
-    """A run such as ``壹叁捌 零零壹叁`` as digits, if it holds five or more of them."""
-    run, s, end = match.group(), match.string, match.end()
-    keep = len(run)
-    if end < len(s) and s[end] in p.MEASURE_AFTER:
-        keep = len(run.rstrip(_NUMERAL_CHARS))  # 2680一周: the 一 counts the week
-    digits = sum(map(str.isalnum, run[:keep]))  # in a run, digits and numerals alone are
-    if digits < p.MIN_NUMERAL_RUN:
-        return run
-    return run[:keep].translate(_NUMERAL_TABLE) + run[keep:]
 
 
 # Cued ids ------------------------------------------------------------------------------
 
 
 def _cued(s: str, hits: list[Hit]) -> None:
-    """The finds of the WeChat, QQ and Telegram patterns, each pattern's after the one before.
-
-    Each pattern is tried only where one of its first characters stands, and like finditer,
-    past the end of its last match: the same matches as its finditer, for less.
-    """
-    found: list[list[Hit]] = [[] for _ in _CUED]
-    resume = [0] * len(_CUED)
-    for cue in p.CUE_START.finditer(s):
-        pos = cue.start()
-        for k in _CUED_AT[cue.group()]:
-            if pos < resume[k]:
-                continue
-            pattern, parse = _CUED[k]
-            m = pattern.match(s, pos)
-            if m is not None:
-                resume[k] = m.end()
-                hit = parse(s, m)
-                if hit is not None:
-                    found[k].append(hit)
-    for kind_hits in found:
-        hits.extend(kind_hits)
+    """The finds of the WeChat, QQ and Telegram patterns, as each one's finditer would match."""
+    resume: dict[str, int] = {}  # by kind: where its finditer would search on
+    for m in p.CUED.finditer(s):
+        kind = m.lastgroup  # the kind's group closes after the groups inside it
+        assert kind is not None
+        if m.start() >= resume.get(kind, 0):
+            end = resume[kind] = m.end(kind)
+            hit = _PARSE[kind](s, m, end)
+            if hit is not None:
+                hits.append(hit)
 
 
-def _wechat(s: str, m: re.Match[str]) -> Hit | None:
-    if m.group("id") is not None:
-        return m.start(), m.end(), "wechat", m.group("id")
-    found = cued_number(s, m.start("num"), m.end("num"), p.MIN_WECHAT_NUMBER)
+# Each parses a match of its pattern that starts at m.start() and ends at `end`.
+
+
+def _wechat(s: str, m: re.Match[str], end: int) -> Hit | None:
+    if m.group("wechat_id") is not None:
+        return m.start(), end, "wechat", m.group("wechat_id")
+    found = cued_number(s, m.start("wechat_num"), m.end("wechat_num"), p.MIN_WECHAT_NUMBER)
     return None if found is None else (m.start(), found[0], "wechat", found[1])
 
 
-def _qq(s: str, m: re.Match[str]) -> Hit | None:
-    found = cued_number(s, m.start("num"), m.end("num"), p.MIN_QQ)
+def _qq(s: str, m: re.Match[str], end: int) -> Hit | None:
+    found = cued_number(s, m.start("qq_num"), m.end("qq_num"), p.MIN_QQ)
     return None if found is None else (m.start(), found[0], "qq", found[1])
 
 
-def _telegram(s: str, m: re.Match[str]) -> Hit | None:
-    return m.start(), m.end(), "telegram", "@" + m.group("id")
+def _telegram(s: str, m: re.Match[str], end: int) -> Hit | None:
+    return m.start(), end, "telegram", "@" + m.group("telegram_id")
 
 
-_CUED: tuple[tuple[re.Pattern[str], Callable[[str, re.Match[str]], Hit | None]], ...] = (
-    (p.WECHAT, _wechat),
-    (p.QQ, _qq),
-    (p.TELEGRAM, _telegram),
-)
-# For each first character of a cued pattern, the indices in _CUED of the patterns it starts.
-_CUED_AT: dict[str, tuple[int, ...]] = {
-    char: tuple(
-        k for k, first in enumerate((p.WECHAT_FIRST, p.QQ_FIRST, p.TELEGRAM_FIRST)) if char in first
-    )
-    for char in p.WECHAT_FIRST | p.QQ_FIRST | p.TELEGRAM_FIRST
+# By the group of `contact_patterns.CUED` that matched: the parse of its match.
+_PARSE: dict[str, Callable[[str, re.Match[str], int], Hit | None]] = {
+    "wechat": _wechat,
+    "qq": _qq,
+    "telegram": _telegram,
 }
 
 

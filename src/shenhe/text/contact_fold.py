@@ -1,0 +1,120 @@
+"""Folding for contact detection, and a test of the raw text that spares most texts the fold.
+
+`fold` maps a text through the charmap table with punctuation kept and turns the Chinese
+numerals of digit runs into digits; where a character folds to several, it also tells, for
+each folded character, the index of the one it came from. `may_hold_contact` tests the raw
+text with the gates of `contact_patterns` lifted through the same table: a text it rejects
+folds to one that no gate matches, and so holds no contact.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from functools import lru_cache
+
+from shenhe.text import contact_patterns as p
+from shenhe.text.charmap import CharOptions, char_table
+
+
+@lru_cache(maxsize=1)
+def fold_table() -> dict[int, str]:
+    """The charmap fold without noise removal; a character never folds to nothing here."""
+    return {cp: out for cp, out in char_table(CharOptions(noise=False)).items() if out}
+
+
+@lru_cache(maxsize=1)
+def _bmp_table() -> list[str | int]:
+    """`fold_table` as a list over the BMP, a character that does not fold standing for
+    itself (about 2 MB).
+
+    `str.translate` reads it much faster than the dict, where most characters are missing and
+    each missing one costs a KeyError raised and caught.
+    """
+    table: list[str | int] = list(range(0x10000))
+    for cp, out in fold_table().items():
+        if cp < 0x10000:
+            table[cp] = out
+    return table
+
+
+_BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]")
+
+
+def fold(text: str) -> tuple[str, list[int] | None]:
+    """Folded text with numerals as digits, and for each folded index its source index.
+
+    The map is None when folding kept every character one for one (the usual case).
+    """
+    table = fold_table()
+    folded = text.translate(_bmp_table() if not _BEYOND_BMP.search(text) else table)
+    origin: list[int] | None = None
+    if len(folded) != len(text):
+        origin = []
+        for i, char in enumerate(text):
+            origin.extend([i] * len(table.get(ord(char), char)))
+    if p.ANY_NUMERAL.search(folded):
+        folded = p.NUMERAL_RUN.sub(_numerals_to_digits, folded)
+    return folded, origin
+
+
+_NUMERAL_TABLE = str.maketrans(p.NUMERALS)
+_NUMERAL_CHARS = "".join(p.NUMERALS)
+
+
+def _numerals_to_digits(match: re.Match[str]) -> str:
+    """A run such as ``壹叁捌 零零壹叁`` as digits, if it holds five or more of them."""
+    run, s, end = match.group(), match.string, match.end()
+    keep = len(run)
+    if end < len(s) and s[end] in p.MEASURE_AFTER:
+        keep = len(run.rstrip(_NUMERAL_CHARS))  # 2680一周: the 一 counts the week
+    digits = sum(map(str.isalnum, run[:keep]))  # of a run's characters, all but separators
+    if digits < p.MIN_NUMERAL_RUN:
+        return run
+    return run[:keep].translate(_NUMERAL_TABLE) + run[keep:]
+
+
+def may_hold_contact(text: str) -> bool:
+    """False when `text` folds to one that no gate of `contact_patterns` matches."""
+    return _raw_gate().search(text) is not None
+
+
+@lru_cache(maxsize=1)
+def _raw_gate() -> re.Pattern[str]:
+    """The gates of `contact_patterns` lifted to raw text through `fold_table`, all in one.
+
+    A raw character stands for what it folds to: it joins a character set when it folds to one
+    character of the set, or to a numeral where the set holds digits. A character that folds
+    to several could stand for any of them and matches alone; so does any character beyond
+    the BMP, which keeps the sets quick to test. The shapes are tried at once: a class of all
+    their first characters finds where, and a look-behind which shape to go on with.
+    """
+    table = fold_table()
+    stands_for: dict[str, set[str]] = {}
+    wild: set[str] = set()
+    for cp, out in table.items():
+        if len(out) == 1:
+            stands_for.setdefault(out, set()).add(chr(cp))
+        elif cp <= 0xFFFF:
+            wild.add(chr(cp))
+
+    def lift(chars: frozenset[str]) -> frozenset[str]:
+        if chars & frozenset(string.digits):
+            chars |= frozenset(p.NUMERALS)
+        raw = {c for c in chars if ord(c) not in table}
+        for c in chars:
+            raw |= stands_for.get(c, set())
+        return frozenset(c for c in raw if ord(c) <= 0xFFFF)
+
+    def rest(shape: p.Shape) -> str:
+        return p.shape_pattern(tuple((lift(chars), quantifier) for chars, quantifier in shape))
+
+    # (first characters, what must follow them): an id anywhere after a cue, or a shape.
+    branches = [(lift(p.CUE_FIRST), rf"[\s\S]*?{rest(p.ID_SHAPE)}")]
+    for (first, once), *after in (p.PHONE_SHAPE, p.DOMAIN_SHAPE, p.SCHEME_SHAPE):
+        assert once == "", "a shape starts with one character"
+        branches.append((lift(first), rest(tuple(after))))
+    alone = rf"{p.char_class(frozenset(wild))}\U00010000-\U0010ffff"
+    firsts = p.char_class(frozenset[str]().union(*(first for first, _ in branches)))
+    tried = "|".join(f"(?<=[{p.char_class(first)}]){then}" for first, then in branches)
+    return re.compile(f"[{firsts}{alone}](?:{tried}|(?<=[{alone}]))")
