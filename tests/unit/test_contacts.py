@@ -445,3 +445,12 @@ def test_cued_patterns_start_only_with_their_first_characters(
     chars, can_be_empty = _first_characters(re_parser.parse(pattern.pattern))
     assert not can_be_empty
     assert chars <= first
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("胃新crcvip520", "crcvip520"), ("危信 z585166", "z585166"), ("伪芯：abc12345", "abc12345")],
+)
+def test_wechat_cues_written_with_sound_alike_characters(text: str, value: str) -> None:
+    (contact,) = find_contacts(text)
+    assert (contact.kind, contact.value) == ("wechat", value)

@@ -100,8 +100,11 @@ _GAP = (
 )
 _SEP = f"{_GAP}{{0,6}}"
 
+# 微信 written with other characters read wei and xin (薇信, 威信, 胃新, 危信, 伪芯 …).
+_WEI = "微薇威徽维唯胃危伪委围违卫未魏韦惟伟纬苇"
+_XIN = "信芯心星线新薪欣辛馨鑫昕"
 _WECHAT_CUE = (
-    r"(?:[微薇威徽维唯]\s?[信芯心星线]"  # 微信 薇信 威信 徽信 维信 微芯
+    rf"(?:[{_WEI}]\s?[{_XIN}]"  # 微信 薇信 威信 徽信 维信 微芯 胃新 危信
     r"|(?<![a-z])(?:weixin|wechat|wei\s?xin)"
     r"|(?<![a-z])[vw]\s?(?:[信心芯星x]|❤)"  # V信 V心 vx wx
     r"|[加+十➕]\s?(?:[微薇威徽维]|v\s?[x信心]?)"  # 加v +vx 加威 十威
@@ -126,7 +129,7 @@ TELEGRAM = re.compile(
 )
 
 # The characters each cued pattern can start with (a test derives them from the patterns).
-WECHAT_FIRST = frozenset("微薇威徽维唯vw加+十➕")
+WECHAT_FIRST = frozenset(_WEI + "vw加+十➕")
 QQ_FIRST = frozenset("q扣抠寇蔻叩企群裙加+十➕")
 TELEGRAM_FIRST = frozenset("t电纸飞")
 CUE_FIRST = WECHAT_FIRST | QQ_FIRST | TELEGRAM_FIRST
