@@ -16,20 +16,12 @@ from __future__ import annotations
 import re
 import string
 
-# Chinese numerals that stand for one digit when written inside a digit run (after folding,
-# so traditional forms are already simplified). 〇 ○ ◯ are the circles written for zero.
-NUMERALS: dict[str, str] = {
-    "〇": "0", "○": "0", "◯": "0", "零": "0",
-    "一": "1", "壹": "1", "幺": "1",
-    "二": "2", "贰": "2", "两": "2",
-    "三": "3", "叁": "3",
-    "四": "4", "肆": "4",
-    "五": "5", "伍": "5",
-    "六": "6", "陆": "6",
-    "七": "7", "柒": "7",
-    "八": "8", "捌": "8",
-    "九": "9", "玖": "9",
-}  # fmt: skip
+from shenhe.text.numerals import NUMERALS as DIGIT_NUMERALS
+
+# Chinese numerals that stand for one digit when written inside a digit run (see
+# `shenhe.text.numerals`), and the circles ○ ◯ written for zero: symbols, which the matcher's
+# fold drops but the contact fold keeps.
+NUMERALS: dict[str, str] = {**DIGIT_NUMERALS, "○": "0", "◯": "0"}
 _NUM = "".join(NUMERALS)
 
 MOBILE = re.compile(r"(?:0086|86)?(1[3-9][0-9]{9})")  # the number in group 1
