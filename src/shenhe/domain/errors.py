@@ -6,9 +6,12 @@
         ├── QualificationError      a qualification is malformed or of an unknown type
         ├── CategoryError           a service category the catalogue does not know
         ├── CatalogueError          a category catalogue document is malformed
-        └── PiiError                personal information could not be sealed or opened
-            ├── PiiKeyError         a key is malformed, or a token names a key not held
-            └── TamperedError       a sealed value failed authentication
+        ├── PiiError                personal information could not be sealed or opened
+        │   ├── PiiKeyError         a key is malformed, or a token names a key not held
+        │   └── TamperedError       a sealed value failed authentication
+        ├── SubmissionError         an app, a submission or a decision is malformed
+        ├── LadderError             a penalty ladder document is malformed
+        └── EnforcementError        a violation, strike or penalty is malformed
 
 Messages name the field and the check that failed and say what to do. They never contain the
 value that failed: an identity number, a mobile number or a sealed value is personal
@@ -94,4 +97,24 @@ class TamperedError(PiiError):
             f"the sealed {field} cannot be opened: {reason}. It was altered, sealed for another "
             "field, or sealed with another key; restore it from a trusted copy"
         )
+        self.field = field
+
+
+class SubmissionError(DomainError):
+    """An app, a submission or a decision is malformed; `field` names the field at fault."""
+
+    def __init__(self, message: str, *, field: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
+class LadderError(DomainError):
+    """A penalty ladder document is malformed; the message names the field at fault."""
+
+
+class EnforcementError(DomainError):
+    """A violation, strike or penalty is malformed; `field` names the field at fault."""
+
+    def __init__(self, message: str, *, field: str):
+        super().__init__(f"{field}: {message}")
         self.field = field
