@@ -1,15 +1,20 @@
-"""The composition root: the one place that turns `Settings` into a working `Screener`.
+"""The composition root: the one place that turns `Settings` into working parts.
 
 The CLI (``shenhe screen``, ``shenhe serve``), the HTTP API (`shenhe.api.create_app`) and the
 reload job (`shenhe.jobs.reload`) all build their lexicon, policy and screener here, so a file
-named in the settings means the same thing everywhere. Nothing happens at import.
+named in the settings means the same thing everywhere. Storage is wired here too: the services
+take a `UnitOfWork`, and this is the only module that picks the SQLAlchemy one for them.
+Nothing happens at import.
 """
 
 from __future__ import annotations
 
 from functools import reduce
 
+from shenhe.adapters.db import Database, SqlUnitOfWork
+from shenhe.adapters.keyfile import read_or_create_master_key
 from shenhe.config import Settings
+from shenhe.domain.pii import Keyring, PiiKeys, parse_master_key
 from shenhe.policy.policy import Policy
 from shenhe.screening.lexicon import Lexicon
 from shenhe.screening.screener import Screener
@@ -35,3 +40,30 @@ def build_screener(settings: Settings) -> Screener:
         build_policy(settings),
         max_length=settings.max_text_length,
     )
+
+
+def build_database(settings: Settings) -> Database:
+    """The database ``settings.database_url`` names (not connected yet). Dispose of it when
+    done: ``with build_database(settings) as database: ...``."""
+    return Database(settings.database_url)
+
+
+def build_unit_of_work(database: Database, *, read_only: bool = False) -> SqlUnitOfWork:
+    """A unit of work for the services on `database`, once its schema is ready.
+
+    A brand-new database is migrated on first use (so the SQLite default needs no set-up);
+    one at an older revision is refused with a `StorageError` that says to run
+    ``shenhe db upgrade``. `read_only` gives a consistent snapshot that blocks no writer.
+    """
+    database.ensure_ready()
+    return database.unit_of_work(read_only=read_only)
+
+
+def build_keyring(settings: Settings) -> Keyring:
+    """The keys that seal identity numbers: from ``SHENHE_PII_KEY``, else from the key file
+    ``SHENHE_PII_KEY_FILE`` (created with mode 0600 on first use)."""
+    if settings.pii_key is not None:
+        master = parse_master_key(settings.pii_key.get_secret_value())
+    else:
+        master = read_or_create_master_key(settings.pii_key_file)
+    return Keyring(PiiKeys.derive(master))

@@ -7,8 +7,10 @@ same name take precedence over the environment, and the environment over the def
     settings = Settings.from_env()                  # defaults, then SHENHE_* variables
     settings = settings.with_overrides(port=9000)   # then command-line options (None = keep)
 
-A value that cannot be used is a `ConfigError` naming the variable. Nothing here reads files:
-the composition root (`shenhe.bootstrap`) turns the paths into a lexicon and a policy.
+A value that cannot be used is a `ConfigError` naming the variable. Nothing here reads files
+or opens databases: the composition root (`shenhe.bootstrap`) turns the paths into a lexicon
+and a policy, and the database URL into a unit of work. Secrets (`pii_key`) have no default
+and are held as `SecretStr`, so they never show in a repr, a log line or an error message.
 """
 
 from __future__ import annotations
@@ -19,8 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
+from shenhe.domain.audit import MIN_RETENTION_DAYS, RETENTION_RULE
+from shenhe.domain.errors import PiiKeyError
+from shenhe.domain.pii import KEY_BYTES, parse_master_key
 from shenhe.errors import ConfigError
 
 ENV_PREFIX = "SHENHE_"
@@ -72,6 +77,55 @@ class Settings(BaseModel):
         gt=0,
         description="Seconds between two checks of the lexicon and policy files for changes.",
     )
+    database_url: str = Field(
+        default="sqlite:///var/shenhe.db",
+        min_length=1,
+        description=(
+            "Database URL: a SQLite file (created on first use, with its folder) or PostgreSQL "
+            "as postgresql://user:password@host:5432/name."
+        ),
+    )
+    pii_key_file: Path = Field(
+        default=Path("var/pii.key"),
+        description=(
+            "File holding the master key that seals identity numbers; created with mode 0600 "
+            "on first use. Ignored when SHENHE_PII_KEY is set."
+        ),
+    )
+    pii_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            f"The master key that seals identity numbers: {KEY_BYTES} random bytes as base64 "
+            "(openssl rand -base64 32) or hex. A secret; when unset, the key file is used."
+        ),
+    )
+    audit_retention_days: int = Field(
+        default=365,
+        description=(
+            f"Days audit records are kept before a purge may delete them; at least "
+            f"{MIN_RETENTION_DAYS} ({RETENTION_RULE})."
+        ),
+    )
+
+    @field_validator("audit_retention_days")
+    @classmethod
+    def _at_least_six_months(cls, days: int) -> int:
+        if days < MIN_RETENTION_DAYS:
+            raise ValueError(
+                f"audit records must be kept at least {MIN_RETENTION_DAYS} days "
+                f"({RETENTION_RULE}), not {days}"
+            )
+        return days
+
+    @field_validator("pii_key")
+    @classmethod
+    def _is_a_master_key(cls, key: SecretStr | None) -> SecretStr | None:
+        if key is not None:
+            try:
+                parse_master_key(key.get_secret_value())
+            except PiiKeyError as exc:  # its message never repeats the key
+                raise ValueError(str(exc)) from None
+        return key
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

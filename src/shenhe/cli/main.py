@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from shenhe.cli import lexicon
+from shenhe.cli import audit, db, lexicon
 from shenhe.cli.screen import screen
 from shenhe.cli.serve import serve
 from shenhe.config import describe
@@ -22,6 +22,8 @@ app = typer.Typer(
 app.command()(screen)
 app.command()(serve)
 app.add_typer(lexicon.app, name="lexicon")
+app.add_typer(db.app, name="db")
+app.add_typer(audit.app, name="audit")
 
 
 @app.command()

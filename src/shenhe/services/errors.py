@@ -1,0 +1,36 @@
+"""Errors of the use cases and of the storage they run on.
+
+    ShenheError
+    └── ServiceError
+        ├── StorageError      the database cannot be opened, is not migrated, or refused a change
+        ├── RetentionError    a purge asked to keep audit records for less than six months
+        └── AuditChainError   the audit chain is broken, so a purge would destroy the evidence
+
+`StorageError` belongs to the unit-of-work protocol: adapters raise it in place of their
+driver's errors, so the shells report storage problems without knowing SQLAlchemy. Messages
+never carry personal information (adapters drop the statement's parameters).
+"""
+
+from __future__ import annotations
+
+from shenhe.errors import ShenheError
+
+
+class ServiceError(ShenheError):
+    """A use case could not be carried out."""
+
+
+class StorageError(ServiceError):
+    """The database could not be opened, is not at the schema Shenhe needs, or refused a change."""
+
+
+class RetentionError(ServiceError):
+    """A retention shorter than the legal minimum was asked for."""
+
+
+class AuditChainError(ServiceError):
+    """The audit chain is broken where an operation needs it intact."""
+
+    def __init__(self, message: str, *, seq: int | None) -> None:
+        super().__init__(message)
+        self.seq = seq
