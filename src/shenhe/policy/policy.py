@@ -138,6 +138,9 @@ class Policy:
         (``contact_boost`` × the diversion score, combined as a noisy-or).
         """
         rule = self.surfaces[surface]
+        if len(scores) == 1 and not rule.categories:  # the common case, kept cheap
+            (score,) = scores.values()
+            return "block" if score >= rule.block else "review" if score >= rule.review else "pass"
         suggestion: Suggestion = "pass"
         boost = self.contact_boost * scores.get(DIVERSION, 0.0)
         for category, score in scores.items():

@@ -25,6 +25,10 @@ def score_labels(
     surface: str,
 ) -> list[Label]:
     """Labels, strongest first. `severities[i]` is the severity of the term behind `hits[i]`."""
+    if len(hits) == 1 and not contacts:  # the common case, kept cheap
+        hit, severity = hits[0], severities[0]
+        score = 1.0 - (1.0 - policy.hit_weight(severity, hit.variant))
+        return [Label(hit.category, round(score, 4), severity)]
     weights: dict[str, dict[str, float]] = {}
     worst: dict[str, int] = {}
     hit_weight = policy.hit_weight

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from shenhe.errors import InputError, TextTooLongError
 from shenhe.policy.policy import Policy
 from shenhe.policy.surfaces import DEFAULT_SURFACE, canonical_surface
-from shenhe.screening.lexicon import ALLOW, Lexicon, Term
+from shenhe.screening.lexicon import Lexicon, Term
 from shenhe.screening.scoring import score_labels
 from shenhe.screening.verdict import Hit, Verdict
 from shenhe.text.contact_hints import applies as hints_apply
@@ -38,6 +38,7 @@ class Engine:
     policy: Policy
     matcher: Matcher
     terms: tuple[Term, ...]
+    allow_keys: frozenset[int]
 
     @classmethod
     def build(cls, lexicon: Lexicon, policy: Policy, folder: Folder) -> Engine:
@@ -53,7 +54,8 @@ class Engine:
             )
             for i, t in enumerate(terms)
         ]
-        return cls(lexicon, policy, Matcher(entries, folder), terms)
+        allow_keys = frozenset(i for i, t in enumerate(terms) if t.is_allow)
+        return cls(lexicon, policy, Matcher(entries, folder), terms, allow_keys)
 
 
 class Screener:
@@ -101,7 +103,7 @@ class Screener:
         """Swap in `policy` atomically."""
         with self._swap:
             old = self._engine
-            self._engine = Engine(old.lexicon, policy, old.matcher, old.terms)
+            self._engine = Engine(old.lexicon, policy, old.matcher, old.terms, old.allow_keys)
 
     def screen(self, text: str, surface: str = DEFAULT_SURFACE) -> Verdict:
         """The verdict for one text on `surface`."""
@@ -162,13 +164,14 @@ def _verdict(
     engine: Engine, surface: str, text: str, matches: list[Match], contacts: list[Contact]
 ) -> Verdict:
     terms = engine.terms
-    allowed = [(m.start, m.end) for m in matches if terms[m.key].category == ALLOW]
+    allow_keys = engine.allow_keys
+    allowed = [(m.start, m.end) for m in matches if m.key in allow_keys] if allow_keys else []
     hits: list[Hit] = []
     severities: list[int] = []
     for start, end, key, variant in matches:
-        term = terms[key]
-        if allowed and (term.category == ALLOW or _inside_any(start, end, allowed)):
+        if allowed and (key in allow_keys or _inside_any(start, end, allowed)):
             continue
+        term = terms[key]
         hits.append(Hit(term.text, term.category, text[start:end], start, end, variant))
         severities.append(term.severity)
     if not hits and not contacts:
