@@ -11,7 +11,9 @@
         │   └── TamperedError       a sealed value failed authentication
         ├── SubmissionError         an app, a submission or a decision is malformed
         ├── LadderError             a penalty ladder document is malformed
-        └── EnforcementError        a violation, strike or penalty is malformed
+        ├── EnforcementError        a violation, strike or penalty is malformed
+        ├── ClonePrintError         a stored clone print cannot be read or compared
+        └── BrandListError          a protected-brand list is malformed
 
 Messages name the field and the check that failed and say what to do. They never contain the
 value that failed: an identity number, a mobile number or a sealed value is personal
@@ -118,3 +120,11 @@ class EnforcementError(DomainError):
     def __init__(self, message: str, *, field: str):
         super().__init__(f"{field}: {message}")
         self.field = field
+
+
+class ClonePrintError(DomainError):
+    """A stored clone print cannot be read, or two prints cannot be compared."""
+
+
+class BrandListError(DomainError):
+    """A brand list document is malformed; the message names the entry at fault."""
