@@ -3,7 +3,8 @@
 The CLI (``shenhe screen``, ``shenhe serve``), the HTTP API (`shenhe.api.create_app`) and the
 reload job (`shenhe.jobs.reload`) all build their lexicon, policy and screener here, so a file
 named in the settings means the same thing everywhere. Storage is wired here too: the services
-take a `UnitOfWork`, and this is the only module that picks the SQLAlchemy one for them.
+take a `UnitOfWork`, and this is the only module that picks the SQLAlchemy one for them; the
+app and enforcement use cases take the `Rules` built here (`build_rules`).
 Nothing happens at import.
 """
 
@@ -18,6 +19,7 @@ from shenhe.domain.pii import Keyring, PiiKeys, parse_master_key
 from shenhe.policy.policy import Policy
 from shenhe.screening.lexicon import Lexicon
 from shenhe.screening.screener import Screener
+from shenhe.services.rules import Rules
 
 
 def build_lexicon(settings: Settings) -> Lexicon:
@@ -67,3 +69,10 @@ def build_keyring(settings: Settings) -> Keyring:
     else:
         master = read_or_create_master_key(settings.pii_key_file)
     return Keyring(PiiKeys.derive(master))
+
+
+def build_rules(settings: Settings, screener: Screener | None = None) -> Rules:
+    """The rules apps are decided with: `screener` (else one built from `settings`), the
+    built-in category catalogue, penalty ladder and brand list, and an empty clone index of
+    banned apps (filled from the database on first use). Build one per database."""
+    return Rules(screener if screener is not None else build_screener(settings))

@@ -9,12 +9,17 @@ Three ways to get the app:
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from shenhe import __version__
 from shenhe.api import errors
+from shenhe.api.governance import router as governance_router
 from shenhe.api.limits import BodyLimitMiddleware
 from shenhe.api.routes import router
+from shenhe.api.search import router as search_router
 from shenhe.bootstrap import build_screener
 from shenhe.config import Settings
 from shenhe.screening.screener import Screener
@@ -38,10 +43,22 @@ def create_app(screener: Screener | None = None, settings: Settings | None = Non
         description=DESCRIPTION,
         docs_url="/docs",
         redoc_url=None,
+        lifespan=_lifespan,
     )
     app.state.screener = screener
     app.state.settings = settings
     errors.install(app)
     app.include_router(router)
+    app.include_router(search_router)
+    app.include_router(governance_router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """On shutdown, close the database the routes opened (``app.state.database``), if any."""
+    yield
+    database = getattr(app.state, "database", None)
+    if database is not None:
+        database.dispose()

@@ -6,7 +6,10 @@ Every error response has the same JSON shape (`shenhe.api.schemas.ErrorOut`)::
 
 Statuses:
 
-    ShenheError              → STATUSES below, by the closest class (InputError → 422, ...)
+    ShenheError              → STATUSES below, by the closest class: InputError and the
+                               domain's IdentityError, QualificationError, CategoryError,
+                               SubmissionError, EnforcementError → 422 (``errors`` names the
+                               field); NotFoundError → 404; ConflictError → 409; the rest → 500
     RequestValidationError   → 422  malformed JSON, a missing or mistyped field, unknown surface
     BodyTooLargeError        → 413  the body passed SHENHE_MAX_BODY_BYTES
     other HTTPException      → its own status (404, 405, ...)
@@ -24,6 +27,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from shenhe.domain.errors import (
+    CategoryError,
+    DomainError,
+    EnforcementError,
+    IdentityError,
+    PiiError,
+    QualificationError,
+    SubmissionError,
+)
 from shenhe.errors import (
     ConfigError,
     InputError,
@@ -32,10 +44,20 @@ from shenhe.errors import (
     ShenheError,
     TextTooLongError,
 )
+from shenhe.services.errors import ConflictError, NotFoundError
 
 STATUSES: Mapping[type[ShenheError], int] = {
     TextTooLongError: 422,
     InputError: 422,
+    IdentityError: 422,
+    QualificationError: 422,
+    CategoryError: 422,
+    SubmissionError: 422,
+    EnforcementError: 422,
+    PiiError: 500,
+    DomainError: 500,
+    NotFoundError: 404,
+    ConflictError: 409,
     LexiconError: 500,
     PolicyError: 500,
     ConfigError: 500,
@@ -82,6 +104,13 @@ async def shenhe_error_handler(request: Request, exc: Exception) -> JSONResponse
             ["body", "text"] if exc.index is None else ["body", "texts", exc.index]
         )
         errors.append({"loc": loc, "msg": str(exc), "type": "text_too_long"})
+    elif isinstance(exc, IdentityError):
+        errors.append({"loc": ["body", exc.field], "msg": str(exc), "type": exc.code})
+    elif isinstance(exc, QualificationError | SubmissionError | EnforcementError):
+        loc = ["body", *(int(p) if p.isdigit() else p for p in exc.field.split(".") if p)]
+        errors.append({"loc": loc, "msg": str(exc), "type": "invalid"})
+    elif isinstance(exc, CategoryError):
+        errors.append({"loc": ["body", "category"], "msg": str(exc), "type": "unknown_category"})
     return JSONResponse(error_body(str(exc), errors), status_for(exc))
 
 

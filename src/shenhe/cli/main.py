@@ -7,8 +7,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from shenhe.cli import audit, db, lexicon
+from shenhe.cli import apps, audit, db, lexicon
 from shenhe.cli.screen import screen
+from shenhe.cli.search import search
 from shenhe.cli.serve import serve
 from shenhe.config import describe
 
@@ -21,9 +22,11 @@ app = typer.Typer(
 )
 app.command()(screen)
 app.command()(serve)
+app.command()(search)
 app.add_typer(lexicon.app, name="lexicon")
 app.add_typer(db.app, name="db")
 app.add_typer(audit.app, name="audit")
+app.add_typer(apps.app, name="apps")
 
 
 @app.command()

@@ -4,7 +4,10 @@
     └── ServiceError
         ├── StorageError      the database cannot be opened, is not migrated, or refused a change
         ├── RetentionError    a purge asked to keep audit records for less than six months
-        └── AuditChainError   the audit chain is broken, so a purge would destroy the evidence
+        ├── AuditChainError   the audit chain is broken, so a purge would destroy the evidence
+        ├── NotFoundError     the principal or app named does not exist
+        └── ConflictError     the change contradicts what is stored (an appid taken, an app
+                              of another principal)
 
 `StorageError` belongs to the unit-of-work protocol: adapters raise it in place of their
 driver's errors, so the shells report storage problems without knowing SQLAlchemy. Messages
@@ -34,3 +37,17 @@ class AuditChainError(ServiceError):
     def __init__(self, message: str, *, seq: int | None) -> None:
         super().__init__(message)
         self.seq = seq
+
+
+class NotFoundError(ServiceError):
+    """The principal or app a use case names is not in the registry."""
+
+    def __init__(self, kind: str, key: str) -> None:
+        super().__init__(f"no {kind} {key!r} in the registry; check the {kind} id")
+        self.kind = kind
+        self.key = key
+
+
+class ConflictError(ServiceError):
+    """A change contradicts what is stored: an appid already taken, an app of another
+    principal, a moderator action named as the system."""

@@ -3,7 +3,8 @@
 A `UnitOfWork` is one transaction at a time over the repositories it carries::
 
     with uow:                     # opens a transaction
-        uow.audit.add(record)     # repositories stage changes
+        uow.apps.add(...)         # repositories stage changes: audit, principals, apps,
+        uow.audit.add(record)     #   decisions, enforcement
         uow.commit()              # makes them durable; leaving without commit rolls back
 
 Leaving the ``with`` block without `commit` (or through an exception) rolls everything back,
@@ -14,12 +15,25 @@ these over SQLAlchemy; tests may implement them in memory.
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Collection, Generator, Iterable, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from shenhe.domain.apps import AppContent, AppStatus
 from shenhe.domain.audit import AuditRecord, ChainState
+from shenhe.domain.penalties import Strike
+from shenhe.domain.pii import SealedValue
+from shenhe.domain.principals import Principal
+from shenhe.domain.qualifications import Qualification
+from shenhe.domain.registry import (
+    App,
+    AppVersion,
+    DecisionKind,
+    DecisionRecord,
+    EnforcementRecord,
+)
+from shenhe.domain.search import SearchCandidate, SearchDocument, SearchHit
 
 
 class AuditLogRepository(Protocol):
@@ -56,12 +70,227 @@ class AuditLogRepository(Protocol):
         ...
 
 
+class SearchIndexRepository(Protocol):
+    """The full-text index of the apps search may find, and the apps it is built from."""
+
+    def candidates(self, appids: Collection[str], *, now: datetime) -> list[SearchCandidate]:
+        """The apps named that exist, with their content, status, and whether an enforcement
+        action in force at `now` restricts their ``search`` feature."""
+        ...
+
+    def candidates_after(self, after: int, *, limit: int, now: datetime) -> list[SearchCandidate]:
+        """Up to `limit` apps whose id is above `after`, in id order (to rebuild in batches)."""
+        ...
+
+    def put(self, documents: Iterable[SearchDocument]) -> None:
+        """Index `documents`, replacing whatever was indexed for their apps."""
+        ...
+
+    def remove(self, app_ids: Iterable[int]) -> None:
+        """Take these apps out of the index (those not in it are ignored)."""
+        ...
+
+    def remove_range(self, after: int, through: int | None = None) -> None:
+        """Take out every app whose id is above `after` (and at most `through`)."""
+        ...
+
+    def search(
+        self,
+        tokens: Sequence[str],
+        *,
+        match_all: bool,
+        statuses: Collection[str],
+        limit: int,
+        now: datetime,
+    ) -> list[SearchHit]:
+        """The best `limit` indexed apps holding every token (`match_all`) or any, best first,
+        among those whose status is in `statuses` now and whose search is not restricted at
+        `now` (checked against the apps themselves, not only the index)."""
+        ...
+
+    def count(self) -> int:
+        """How many apps the index holds."""
+        ...
+
+
+class PrincipalRepository(Protocol):
+    """Principals and the qualifications they hold."""
+
+    def get(self, principal_id: int, *, for_update: bool = False) -> Principal | None:
+        """The principal with this registry id, with its qualifications; with `for_update`,
+        its row locked until the transaction ends."""
+        ...
+
+    def by_uscc(self, uscc: str) -> Principal | None:
+        """The enterprise with this (normalised) credit code."""
+        ...
+
+    def by_id_number_index(self, indexes: Sequence[str]) -> Principal | None:
+        """The individual whose identity number has one of these blind indexes (one per key
+        held, so a rotation under way still finds them)."""
+        ...
+
+    def add(
+        self,
+        *,
+        kind: str,
+        name: str,
+        uscc: str | None,
+        id_number: SealedValue | None,
+        at: datetime,
+    ) -> Principal:
+        """Store a new principal; it comes back with its registry id."""
+        ...
+
+    def set_blacklist(
+        self, principal_id: int, *, blacklisted: bool, until: datetime | None, at: datetime
+    ) -> None:
+        """Put the principal on the blacklist (until a moment, or for good) or take it off."""
+        ...
+
+    def blacklist_due(self, now: datetime) -> list[Principal]:
+        """Principals blacklisted until a moment that has come."""
+        ...
+
+    def add_qualification(
+        self, principal_id: int, qualification: Qualification, *, at: datetime
+    ) -> None:
+        """Attach a qualification; one of the same type and number is replaced."""
+        ...
+
+
+class AppRepository(Protocol):
+    """Apps and their versions."""
+
+    def get(self, appid: str, *, for_update: bool = False) -> App | None:
+        """The app with this appid; with `for_update`, its row locked until the end."""
+        ...
+
+    def add(
+        self, *, appid: str, principal_id: int, content: AppContent, status: AppStatus, at: datetime
+    ) -> App:
+        """Store a new app at version 1 (its first version is stored with `add_version`)."""
+        ...
+
+    def update(self, app: App) -> None:
+        """Store the app's content, status and version number as `app` has them."""
+        ...
+
+    def set_status(self, appid: str, status: AppStatus, *, at: datetime) -> None:
+        """Move the app to `status`."""
+        ...
+
+    def add_version(self, app: App, *, actor: str, at: datetime) -> None:
+        """Keep `app`'s current content as its version `app.version`."""
+        ...
+
+    def versions(self, appid: str) -> list[AppVersion]:
+        """Every version of the app, oldest first."""
+        ...
+
+    def of_principal(self, principal_id: int) -> list[App]:
+        """The principal's apps, oldest first."""
+        ...
+
+    def banned_versions(self) -> dict[str, int]:
+        """appid → current version number, of every banned app."""
+        ...
+
+    def contents(self, appids: Sequence[str]) -> dict[str, tuple[int, AppContent]]:
+        """appid → (version, content) of these apps (those that exist)."""
+        ...
+
+
+class DecisionRepository(Protocol):
+    """The decisions on apps' versions."""
+
+    def add(
+        self,
+        app: App,
+        *,
+        kind: DecisionKind,
+        outcome: str,
+        reasons: Sequence[str],
+        evidence: dict[str, object],
+        actor: str,
+        policy_version: str,
+        lexicon_version: str,
+        at: datetime,
+    ) -> DecisionRecord:
+        """Store a decision on `app`'s current version; it comes back with its id."""
+        ...
+
+    def of_app(self, appid: str) -> list[DecisionRecord]:
+        """The app's decisions, oldest first."""
+        ...
+
+
+class EnforcementRepository(Protocol):
+    """Penalties and the strikes they leave."""
+
+    def add(self, record: EnforcementRecord, *, app_id: int | None) -> EnforcementRecord:
+        """Store a penalty (its `id` is ignored); it comes back with its id."""
+        ...
+
+    def of_app(self, appid: str) -> list[EnforcementRecord]:
+        """The app's penalties, oldest first."""
+        ...
+
+    def in_force(self, appid: str, now: datetime) -> list[EnforcementRecord]:
+        """The app's penalties in force at `now` (not lifted, not past their end), oldest
+        first."""
+        ...
+
+    def due(self, now: datetime) -> list[EnforcementRecord]:
+        """Penalties past their end and not lifted yet, the earliest end first."""
+        ...
+
+    def mark_lifted(self, action_id: int, *, at: datetime) -> bool:
+        """Record that a penalty lifted; False when it already had (another run got there)."""
+        ...
+
+    def add_strike(
+        self, strike: Strike, *, principal_id: int, app_id: int | None, action_id: int
+    ) -> None:
+        """Store the strike a penalty leaves."""
+        ...
+
+    def strikes(self, principal_id: int) -> list[Strike]:
+        """Every strike against the principal (the caller decides which still count)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over the repositories; see the module's docstring."""
 
     @property
     def audit(self) -> AuditLogRepository:
         """The audit log, in this unit's transaction."""
+        ...
+
+    @property
+    def principals(self) -> PrincipalRepository:
+        """Principals and their qualifications, in this unit's transaction."""
+        ...
+
+    @property
+    def apps(self) -> AppRepository:
+        """Apps and their versions, in this unit's transaction."""
+        ...
+
+    @property
+    def decisions(self) -> DecisionRepository:
+        """Decisions, in this unit's transaction."""
+        ...
+
+    @property
+    def enforcement(self) -> EnforcementRepository:
+        """Penalties and strikes, in this unit's transaction."""
+        ...
+
+    @property
+    def search(self) -> SearchIndexRepository:
+        """The search index, in this unit's transaction."""
         ...
 
     def __enter__(self) -> Self: ...

@@ -2,7 +2,9 @@
 
     uow = SqlUnitOfWork(sessionmaker(engine))
     with uow:                       # a new session and transaction
-        audit.append(uow, ...)      # the services only see `uow.audit`
+        audit.append(uow, ...)      # the services see only the repositories: `uow.audit`,
+                                    # `uow.principals`, `uow.apps`, `uow.decisions`,
+                                    # `uow.enforcement`, `uow.search`
         uow.commit()
     # leaving the block rolls back whatever was not committed, and closes the session
 
@@ -17,14 +19,24 @@ from typing import Self
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from shenhe.adapters.db.apps import SqlApps
 from shenhe.adapters.db.audit import SqlAuditLog
+from shenhe.adapters.db.decisions import SqlDecisions
+from shenhe.adapters.db.enforcement import SqlEnforcement
 from shenhe.adapters.db.errors import storage_error, translated
+from shenhe.adapters.db.principals import SqlPrincipals
+from shenhe.adapters.db.search import SqlSearchIndex
 
 
 class SqlUnitOfWork:
     """`UnitOfWork` over sessions from `session_factory`; reusable, one transaction at a time."""
 
     audit: SqlAuditLog
+    principals: SqlPrincipals
+    apps: SqlApps
+    decisions: SqlDecisions
+    enforcement: SqlEnforcement
+    search: SqlSearchIndex
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -35,6 +47,11 @@ class SqlUnitOfWork:
             raise RuntimeError("this unit of work is already open; finish it first")
         self._session = self._factory()
         self.audit = SqlAuditLog(self._session)
+        self.principals = SqlPrincipals(self._session)
+        self.apps = SqlApps(self._session)
+        self.decisions = SqlDecisions(self._session)
+        self.enforcement = SqlEnforcement(self._session)
+        self.search = SqlSearchIndex(self._session)
         return self
 
     def __exit__(

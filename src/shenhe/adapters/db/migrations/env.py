@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 from shenhe.adapters.db.engine import create_engine
 from shenhe.adapters.db.schema import Base
+from shenhe.adapters.db.search import include_name
 
 config = context.config
 
@@ -22,6 +23,7 @@ def run(connection: Connection) -> None:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

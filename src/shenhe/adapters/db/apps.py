@@ -1,0 +1,145 @@
+"""The app repository over SQLAlchemy: `App` ↔ ``apps``, `AppVersion` ↔ ``app_versions``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from shenhe.adapters.db.schema import AppRow, AppVersionRow
+from shenhe.domain.apps import AppContent, AppStatus
+from shenhe.domain.registry import App, AppVersion
+
+LOOKUP_CHUNK = 500
+"""Appids per ``IN (...)`` when reading many apps (well under every backend's limit)."""
+
+
+class SqlApps:
+    """`AppRepository` on a session; statements run inside its transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, appid: str, *, for_update: bool = False) -> App | None:
+        statement = select(AppRow).where(AppRow.appid == appid)
+        if for_update:
+            statement = statement.with_for_update()
+        row = self._session.execute(statement).scalar_one_or_none()
+        return None if row is None else _app(row)
+
+    def add(
+        self, *, appid: str, principal_id: int, content: AppContent, status: AppStatus, at: datetime
+    ) -> App:
+        row = AppRow(
+            appid=appid,
+            principal_id=principal_id,
+            name=content.name,
+            description=content.description,
+            category=content.category,
+            pages=list(content.pages),
+            status=status.value,
+            version=1,
+            created_at=at,
+            updated_at=at,
+        )
+        self._session.add(row)
+        self._session.flush()
+        return _app(row)
+
+    def update(self, app: App) -> None:
+        self._session.execute(
+            update(AppRow)
+            .where(AppRow.id == app.id)
+            .values(
+                name=app.content.name,
+                description=app.content.description,
+                category=app.content.category,
+                pages=list(app.content.pages),
+                status=app.status.value,
+                version=app.version,
+                updated_at=app.updated_at,
+            )
+        )
+
+    def set_status(self, appid: str, status: AppStatus, *, at: datetime) -> None:
+        self._session.execute(
+            update(AppRow).where(AppRow.appid == appid).values(status=status.value, updated_at=at)
+        )
+
+    def add_version(self, app: App, *, actor: str, at: datetime) -> None:
+        self._session.add(
+            AppVersionRow(
+                app_id=app.id,
+                version=app.version,
+                name=app.content.name,
+                description=app.content.description,
+                category=app.content.category,
+                pages=list(app.content.pages),
+                actor=actor,
+                created_at=at,
+            )
+        )
+        self._session.flush()
+
+    def versions(self, appid: str) -> list[AppVersion]:
+        rows = self._session.execute(
+            select(AppVersionRow)
+            .join(AppRow, AppRow.id == AppVersionRow.app_id)
+            .where(AppRow.appid == appid)
+            .order_by(AppVersionRow.version)
+        ).scalars()
+        return [
+            AppVersion(
+                version=row.version,
+                content=AppContent(row.name, row.description, tuple(row.pages), row.category),
+                actor=row.actor,
+                created_at=row.created_at,
+            )
+            for row in rows
+        ]
+
+    def of_principal(self, principal_id: int) -> list[App]:
+        rows = self._session.execute(
+            select(AppRow).where(AppRow.principal_id == principal_id).order_by(AppRow.id)
+        ).scalars()
+        return [_app(row) for row in rows]
+
+    def banned_versions(self) -> dict[str, int]:
+        rows = self._session.execute(
+            select(AppRow.appid, AppRow.version).where(AppRow.status == AppStatus.BANNED.value)
+        )
+        return {appid: version for appid, version in rows}
+
+    def contents(self, appids: Sequence[str]) -> dict[str, tuple[int, AppContent]]:
+        found: dict[str, tuple[int, AppContent]] = {}
+        wanted = list(dict.fromkeys(appids))
+        for start in range(0, len(wanted), LOOKUP_CHUNK):
+            chunk = wanted[start : start + LOOKUP_CHUNK]
+            rows = self._session.execute(
+                select(
+                    AppRow.appid,
+                    AppRow.version,
+                    AppRow.name,
+                    AppRow.description,
+                    AppRow.pages,
+                    AppRow.category,
+                ).where(AppRow.appid.in_(chunk))
+            )
+            for appid, version, name, description, pages, category in rows:
+                found[appid] = (version, AppContent(name, description, tuple(pages), category))
+        return found
+
+
+def _app(row: AppRow) -> App:
+    return App(
+        id=row.id,
+        appid=row.appid,
+        principal_id=row.principal_id,
+        content=AppContent(row.name, row.description, tuple(row.pages), row.category),
+        status=AppStatus(row.status),
+        version=row.version,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
