@@ -1,6 +1,6 @@
 """Layers point inward: no module imports one from a layer outside its own (read from the AST).
 
-    errors        importable by every layer
+    errors        importable by every layer (with documents: reading YAML documents)
     text          pure folding, matching, contacts
     policy        pure scoring rules
     screening     the screener and its verdicts
@@ -29,7 +29,7 @@ import shenhe
 
 PACKAGE = Path(shenhe.__file__).parent
 TIERS: tuple[frozenset[str], ...] = (
-    frozenset({"errors"}),
+    frozenset({"errors", "documents"}),
     frozenset({"text"}),
     frozenset({"policy"}),
     frozenset({"screening"}),

@@ -36,14 +36,13 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from shenhe.documents import explain, parse_mapping, read_file, read_packaged
 from shenhe.domain.errors import BrandListError
 from shenhe.domain.lookalike import Alikeness, fold_name, folder, worst
 from shenhe.domain.qualifications import IDENTIFIER
@@ -177,19 +176,15 @@ class BrandList:
         try:
             document = BrandListDocument.model_validate(data)
         except ValidationError as exc:
-            raise BrandListError(f"invalid brand list: {_explain(exc)}") from None
+            raise BrandListError(f"invalid brand list: {explain(exc)}") from None
         return cls(document, threshold=threshold)
 
     @classmethod
     def from_yaml(
         cls, text: str, *, source: str = "brand list", threshold: float = DEFAULT_THRESHOLD
     ) -> BrandList:
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise BrandListError(f"{source} is not valid YAML: {exc}") from None
-        if not isinstance(data, dict):
-            raise BrandListError(f"{source} must be a YAML mapping with version and brands")
+        expects = "version and brands"
+        data = parse_mapping(text, source=source, expects=expects, error=BrandListError)
         try:
             return cls.from_dict(data, threshold=threshold)
         except BrandListError as exc:
@@ -197,17 +192,14 @@ class BrandList:
 
     @classmethod
     def load(cls, path: str | Path, *, threshold: float = DEFAULT_THRESHOLD) -> BrandList:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise BrandListError(f"cannot read brand list file {path}: {exc}") from exc
+        text = read_file(path, what="brand list", error=BrandListError)
         return cls.from_yaml(text, source=str(path), threshold=threshold)
 
     @staticmethod
     @cache
     def default() -> BrandList:
         """The built-in list (read once, on first use)."""
-        text = resources.files("shenhe").joinpath("data", "brands.yaml").read_text("utf-8")
+        text = read_packaged("brands.yaml")
         return BrandList.from_yaml(text, source="shenhe/data/brands.yaml")
 
     def owns(self, brand: str, owner: str) -> bool:
@@ -386,11 +378,3 @@ def _cross_check(document: BrandListDocument) -> None:
                 problems.append(f"brands.{key}.exempt.{index}: {word!r} folds to nothing")
     if problems:
         raise BrandListError(f"invalid brand list: {'; '.join(problems)}")
-
-
-def _explain(exc: ValidationError) -> str:
-    parts = []
-    for error in exc.errors():
-        where = ".".join(str(p) for p in error["loc"]) or "document"
-        parts.append(f"{where}: {error['msg']}")
-    return "; ".join(parts)

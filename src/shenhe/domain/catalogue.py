@@ -18,14 +18,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Annotated, Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from shenhe.documents import explain, parse_mapping, read_file, read_packaged
 from shenhe.domain.errors import CatalogueError, CategoryError, QualificationError
 from shenhe.domain.qualifications import IDENTIFIER, Qualification
 from shenhe.screening.lexicon import CATEGORIES as CONTENT_CATEGORIES
@@ -166,18 +165,12 @@ class Catalogue:
         try:
             return cls(CatalogueDocument.model_validate(data))
         except ValidationError as exc:
-            raise CatalogueError(f"invalid catalogue: {_explain(exc)}") from None
+            raise CatalogueError(f"invalid catalogue: {explain(exc)}") from None
 
     @classmethod
     def from_yaml(cls, text: str, *, source: str = "catalogue") -> Catalogue:
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise CatalogueError(f"{source} is not valid YAML: {exc}") from None
-        if not isinstance(data, dict):
-            raise CatalogueError(
-                f"{source} must be a YAML mapping with version, qualification_types, categories"
-            )
+        expects = "version, qualification_types, categories"
+        data = parse_mapping(text, source=source, expects=expects, error=CatalogueError)
         try:
             return cls.from_dict(data)
         except CatalogueError as exc:
@@ -185,17 +178,14 @@ class Catalogue:
 
     @classmethod
     def load(cls, path: str | Path) -> Catalogue:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CatalogueError(f"cannot read catalogue file {path}: {exc}") from exc
+        text = read_file(path, what="catalogue", error=CatalogueError)
         return cls.from_yaml(text, source=str(path))
 
     @staticmethod
     @cache
     def default() -> Catalogue:
         """The built-in catalogue (read once, on first use)."""
-        text = resources.files("shenhe").joinpath("data", "catalogue.yaml").read_text("utf-8")
+        text = read_packaged("catalogue.yaml")
         return Catalogue.from_yaml(text, source="shenhe/data/catalogue.yaml")
 
     def category(self, category: str) -> Category:
@@ -259,11 +249,3 @@ def _cross_check(document: CatalogueDocument) -> None:
                 )
     if problems:
         raise CatalogueError(f"invalid catalogue: {'; '.join(problems)}")
-
-
-def _explain(exc: ValidationError) -> str:
-    parts = []
-    for error in exc.errors():
-        where = ".".join(str(p) for p in error["loc"]) or "document"
-        parts.append(f"{where}: {error['msg']}")
-    return "; ".join(parts)

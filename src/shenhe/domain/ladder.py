@@ -20,14 +20,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from shenhe.documents import explain, parse_mapping, read_file, read_packaged
 from shenhe.domain import reasons
 from shenhe.domain.apps import AppStatus
 from shenhe.domain.errors import LadderError
@@ -153,18 +152,12 @@ class Ladder:
         try:
             return cls(LadderDocument.model_validate(data))
         except ValidationError as exc:
-            raise LadderError(f"invalid penalty ladder: {_explain(exc)}") from None
+            raise LadderError(f"invalid penalty ladder: {explain(exc)}") from None
 
     @classmethod
     def from_yaml(cls, text: str, *, source: str = "penalty ladder") -> Ladder:
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise LadderError(f"{source} is not valid YAML: {exc}") from None
-        if not isinstance(data, dict):
-            raise LadderError(
-                f"{source} must be a YAML mapping with version, strike_days, steps, entry"
-            )
+        expects = "version, strike_days, steps, entry"
+        data = parse_mapping(text, source=source, expects=expects, error=LadderError)
         try:
             return cls.from_dict(data)
         except LadderError as exc:
@@ -172,17 +165,14 @@ class Ladder:
 
     @classmethod
     def load(cls, path: str | Path) -> Ladder:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise LadderError(f"cannot read penalty ladder file {path}: {exc}") from exc
+        text = read_file(path, what="penalty ladder", error=LadderError)
         return cls.from_yaml(text, source=str(path))
 
     @staticmethod
     @cache
     def default() -> Ladder:
         """The built-in ladder (read once, on first use)."""
-        text = resources.files("shenhe").joinpath("data", "penalties.yaml").read_text("utf-8")
+        text = read_packaged("penalties.yaml")
         return Ladder.from_yaml(text, source="shenhe/data/penalties.yaml")
 
     @property
@@ -260,11 +250,3 @@ def _milder(step: _StepDocument, before: _StepDocument) -> bool:
 
 def _days(step: _StepDocument) -> float:
     return float("inf") if step.days is None else step.days
-
-
-def _explain(exc: ValidationError) -> str:
-    parts = []
-    for error in exc.errors():
-        where = ".".join(str(p) for p in error["loc"]) or "document"
-        parts.append(f"{where}: {error['msg']}")
-    return "; ".join(parts)

@@ -7,13 +7,12 @@ A policy is data (YAML, see ``shenhe/data/policy.yaml``) validated on load; a ba
 from __future__ import annotations
 
 from collections.abc import Mapping
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from shenhe.documents import explain, parse_mapping, read_file, read_packaged
 from shenhe.errors import PolicyError
 from shenhe.policy.surfaces import SURFACES
 
@@ -76,7 +75,7 @@ class Policy:
             try:
                 self.surfaces[name] = SurfaceRule.model_validate(merged)
             except ValidationError as exc:
-                raise PolicyError(f"surface {name!r}: {_explain(exc)}") from None
+                raise PolicyError(f"surface {name!r}: {explain(exc)}") from None
         unknown = sorted(set(document.surfaces) - set(SURFACES))
         if unknown:
             raise PolicyError(
@@ -94,30 +93,22 @@ class Policy:
         try:
             return cls(PolicyDocument.model_validate(data))
         except ValidationError as exc:
-            raise PolicyError(f"invalid policy: {_explain(exc)}") from None
+            raise PolicyError(f"invalid policy: {explain(exc)}") from None
 
     @classmethod
     def load(cls, path: str | Path) -> Policy:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise PolicyError(f"cannot read policy file {path}: {exc}") from exc
+        text = read_file(path, what="policy", error=PolicyError)
         return cls.from_yaml(text, source=str(path))
 
     @classmethod
     def from_yaml(cls, text: str, *, source: str = "policy") -> Policy:
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise PolicyError(f"{source} is not valid YAML: {exc}") from None
-        if not isinstance(data, dict):
-            raise PolicyError(f"{source} must be a YAML mapping with version, surfaces, ...")
+        expects = "version, surfaces, ..."
+        data = parse_mapping(text, source=source, expects=expects, error=PolicyError)
         return cls.from_dict(data)
 
     @classmethod
     def default(cls) -> Policy:
-        text = resources.files("shenhe").joinpath("data", "policy.yaml").read_text("utf-8")
-        return cls.from_yaml(text, source="shenhe/data/policy.yaml")
+        return cls.from_yaml(read_packaged("policy.yaml"), source="shenhe/data/policy.yaml")
 
     def hit_weight(self, severity: int, variant: str) -> float:
         """The evidence one hit gives its category, in [0, 1]."""
@@ -152,11 +143,3 @@ class Policy:
             if score >= review:
                 suggestion = "review"
         return suggestion
-
-
-def _explain(exc: ValidationError) -> str:
-    parts = []
-    for error in exc.errors():
-        where = ".".join(str(p) for p in error["loc"]) or "document"
-        parts.append(f"{where}: {error['msg']}")
-    return "; ".join(parts)
