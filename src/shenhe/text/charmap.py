@@ -19,7 +19,6 @@ Every folded character is a fixed point of its table, so folding is idempotent.
 
 from __future__ import annotations
 
-import sys
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -153,13 +152,3 @@ def char_table(options: CharOptions = CharOptions()) -> dict[int, str]:
         if folded != char:
             table[cp] = folded
     return table
-
-
-def fold_char(char: str, options: CharOptions = CharOptions()) -> str:
-    """What one character folds to under `options` (empty for noise)."""
-    return char_table(options).get(ord(char), char)
-
-
-def intern_table(table: dict[int, str]) -> dict[int, str]:
-    """Share equal output strings, which keeps tables with 100k+ entries compact."""
-    return {cp: sys.intern(out) for cp, out in table.items()}

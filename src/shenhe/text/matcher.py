@@ -102,10 +102,6 @@ class Matcher:
                 out.append((PLAIN, letters, payload))
         return out
 
-    @property
-    def pattern_count(self) -> int:
-        return sum(len(payloads) for _, _, payloads in self._streams)
-
     def find(self, text: str) -> list[Match]:
         return self.find_batch([text])[0]
 
