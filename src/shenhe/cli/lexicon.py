@@ -37,9 +37,11 @@ def check(
     with reporting():
         lexicon = Lexicon.load(file, category=category, format=format)
     counts = Counter(term.category for term in lexicon.terms)
-    table = Table("category", "terms", title=f"{file}: {len(lexicon)} terms", title_justify="left")
+    table = Table("category", "terms")
     for name, count in sorted(counts.items()):
         table.add_row(Text(name), str(count))
     console = Console(highlight=False)
+    # The heading on a line of its own: as the table's title it wrapped to the table's width.
+    console.print(Text(f"{file}: {len(lexicon)} terms"), soft_wrap=True)
     console.print(table)
     console.print(f"version {lexicon.version}")

@@ -7,10 +7,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from shenhe.cli import apps, audit, db, lexicon
+from shenhe.cli import apps, audit, db, demo, lexicon
 from shenhe.cli.screen import screen
 from shenhe.cli.search import search
 from shenhe.cli.serve import serve
+from shenhe.cli.sweep import sweep
 from shenhe.config import describe
 
 app = typer.Typer(
@@ -23,10 +24,12 @@ app = typer.Typer(
 app.command()(screen)
 app.command()(serve)
 app.command()(search)
+app.command()(sweep)
 app.add_typer(lexicon.app, name="lexicon")
 app.add_typer(db.app, name="db")
 app.add_typer(audit.app, name="audit")
 app.add_typer(apps.app, name="apps")
+app.add_typer(demo.app, name="demo")
 
 
 @app.command()

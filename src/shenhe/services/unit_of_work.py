@@ -34,6 +34,7 @@ from shenhe.domain.registry import (
     EnforcementRecord,
 )
 from shenhe.domain.search import SearchCandidate, SearchDocument, SearchHit
+from shenhe.domain.sweeps import SweepRun, SweepSummary
 
 
 class AuditLogRepository(Protocol):
@@ -200,6 +201,10 @@ class AppRepository(Protocol):
         """appid → (version, content) of these apps (those that exist)."""
         ...
 
+    def count_by_status(self) -> dict[str, int]:
+        """status → how many apps have it (statuses no app has are left out)."""
+        ...
+
 
 class DecisionRepository(Protocol):
     """The decisions on apps' versions."""
@@ -222,6 +227,10 @@ class DecisionRepository(Protocol):
 
     def of_app(self, appid: str) -> list[DecisionRecord]:
         """The app's decisions, oldest first."""
+        ...
+
+    def count_by_outcome(self) -> dict[str, int]:
+        """outcome → how many decisions came to it."""
         ...
 
 
@@ -260,6 +269,81 @@ class EnforcementRepository(Protocol):
         ...
 
 
+class SweepRepository(Protocol):
+    """Sweep runs and their items: one item per (run, app), written with the app's actions."""
+
+    def unfinished(
+        self, *, category: str | None, policy_version: str, lexicon_version: str
+    ) -> SweepRun | None:
+        """The latest run still ``running`` (not a dry one) with these settings, to resume."""
+        ...
+
+    def start(
+        self,
+        *,
+        category: str | None,
+        policy_version: str,
+        lexicon_version: str,
+        actor: str,
+        dry_run: bool,
+        at: datetime,
+    ) -> SweepRun:
+        """Store a new run, ``running``, its cursor at 0."""
+        ...
+
+    def apps_after(self, after: int, *, limit: int, statuses: Collection[AppStatus]) -> list[App]:
+        """Up to `limit` apps whose id is above `after` and whose status is one of
+        `statuses`, in id order."""
+        ...
+
+    def count_after(self, after: int, *, statuses: Collection[AppStatus]) -> int:
+        """How many apps `apps_after` would go through from `after` on."""
+        ...
+
+    def done(self, run_id: int, app_ids: Sequence[int]) -> set[int]:
+        """Those of `app_ids` that have an item in the run."""
+        ...
+
+    def rejected_with(
+        self, app_ids: Sequence[int], *, policy_version: str, lexicon_version: str
+    ) -> set[int]:
+        """Those of `app_ids` whose current version was rejected with these versions."""
+        ...
+
+    def add_item(
+        self,
+        run_id: int,
+        app_id: int,
+        *,
+        outcome: str,
+        at: datetime,
+        decision_id: int | None = None,
+        action_id: int | None = None,
+    ) -> None:
+        """Record that the run did `app_id` (``unchanged``, ``decided`` or ``enforced``)."""
+        ...
+
+    def add_unchanged(self, run_id: int, app_ids: Sequence[int], *, at: datetime) -> None:
+        """Record that the run did these apps and they needed nothing."""
+        ...
+
+    def tag_actions(self, run_id: int, action_ids: Sequence[int]) -> None:
+        """Mark enforcement actions as the run's."""
+        ...
+
+    def advance(self, run_id: int, cursor: int) -> None:
+        """Move the run's cursor: every app up to that id is done."""
+        ...
+
+    def finish(self, run_id: int, summary: SweepSummary, *, at: datetime) -> None:
+        """Mark the run ``finished`` with its summary."""
+        ...
+
+    def summary(self, run_id: int, *, dry_run: bool = False) -> SweepSummary:
+        """What the run did, counted from its items and tagged actions."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over the repositories; see the module's docstring."""
 
@@ -291,6 +375,11 @@ class UnitOfWork(Protocol):
     @property
     def search(self) -> SearchIndexRepository:
         """The search index, in this unit's transaction."""
+        ...
+
+    @property
+    def sweeps(self) -> SweepRepository:
+        """Sweep runs and items, in this unit's transaction."""
         ...
 
     def __enter__(self) -> Self: ...

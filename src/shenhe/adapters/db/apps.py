@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from shenhe.adapters.db.schema import AppRow, AppVersionRow
@@ -130,6 +130,12 @@ class SqlApps:
             for appid, version, name, description, pages, category in rows:
                 found[appid] = (version, AppContent(name, description, tuple(pages), category))
         return found
+
+    def count_by_status(self) -> dict[str, int]:
+        rows = self._session.execute(
+            select(AppRow.status, func.count()).group_by(AppRow.status).order_by(AppRow.status)
+        )
+        return {status: count for status, count in rows}
 
 
 def _app(row: AppRow) -> App:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import get_args
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from shenhe.adapters.db.schema import AppRow, DecisionRow
@@ -58,6 +58,14 @@ class SqlDecisions:
             .order_by(DecisionRow.id)
         ).scalars()
         return [_record(row, appid) for row in rows]
+
+    def count_by_outcome(self) -> dict[str, int]:
+        rows = self._session.execute(
+            select(DecisionRow.outcome, func.count())
+            .group_by(DecisionRow.outcome)
+            .order_by(DecisionRow.outcome)
+        )
+        return {outcome: count for outcome, count in rows}
 
 
 def _record(row: DecisionRow, appid: str) -> DecisionRecord:

@@ -4,7 +4,8 @@
     with uow:                       # a new session and transaction
         audit.append(uow, ...)      # the services see only the repositories: `uow.audit`,
                                     # `uow.principals`, `uow.apps`, `uow.decisions`,
-                                    # `uow.enforcement`, `uow.search`
+                                    # `uow.enforcement`, `uow.search`,
+                                    # `uow.sweeps`
         uow.commit()
     # leaving the block rolls back whatever was not committed, and closes the session
 
@@ -26,6 +27,7 @@ from shenhe.adapters.db.enforcement import SqlEnforcement
 from shenhe.adapters.db.errors import storage_error, translated
 from shenhe.adapters.db.principals import SqlPrincipals
 from shenhe.adapters.db.search import SqlSearchIndex
+from shenhe.adapters.db.sweeps import SqlSweeps
 
 
 class SqlUnitOfWork:
@@ -37,6 +39,7 @@ class SqlUnitOfWork:
     decisions: SqlDecisions
     enforcement: SqlEnforcement
     search: SqlSearchIndex
+    sweeps: SqlSweeps
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -52,6 +55,7 @@ class SqlUnitOfWork:
         self.decisions = SqlDecisions(self._session)
         self.enforcement = SqlEnforcement(self._session)
         self.search = SqlSearchIndex(self._session)
+        self.sweeps = SqlSweeps(self._session)
         return self
 
     def __exit__(
