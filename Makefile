@@ -1,4 +1,5 @@
 # Every engineer and CI run the same commands: `make run` and `make test`.
+# Editing the C folding kernel (src/shenhe/text/_cfold.c) reinstalls, which rebuilds it.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -14,11 +15,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
+$(STAMP): pyproject.toml src/shenhe/text/_cfold.c | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(DEV_STAMP): pyproject.toml | $(BIN)/python
+$(DEV_STAMP): pyproject.toml src/shenhe/text/_cfold.c | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(STAMP)
 
