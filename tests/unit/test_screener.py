@@ -174,3 +174,14 @@ def test_a_term_inside_a_longer_term_of_its_category_adds_no_evidence() -> None:
     assert [hit.term for hit in verdict.hits] == ["小额贷款", "贷款"]
     label = verdict.label("loan")
     assert label is not None and label.score == 0.75
+
+
+def test_without_the_c_kernel_verdicts_are_the_same(
+    screener: Screener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shenhe.text.kernel as kernel
+
+    texts = ["我们提供代*款服务，加薇信:abc12345", "快快速速借借款", "貸 款", "dai款", "你好"]
+    with_c = screener.screen_batch(texts)
+    monkeypatch.setattr(kernel, "_cfold", None)
+    assert screener.screen_batch(texts) == with_c
