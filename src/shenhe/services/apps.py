@@ -29,6 +29,7 @@ from shenhe.domain.audit import SYSTEM_ACTOR, Subject, chain_hash
 from shenhe.domain.principals import Principal
 from shenhe.domain.registry import (
     App,
+    DecisionKind,
     DecisionRecord,
     EnforcementRecord,
     content_dict,
@@ -222,10 +223,50 @@ def _record(
 ) -> Decided:
     """Store the decision on `app` (already stored with its new version and status), audit it,
     apply the penalty it calls for, and refresh the search index."""
+    record = record_decision(
+        uow,
+        app,
+        principal,
+        decision,
+        kind="submission" if decision.kind == "new" else "change",
+        details={
+            "changes": sorted(decision.changes),
+            "submitted_by": actor,
+            "status_before": None if before is None else before.value,
+            "status": app.status.value,
+        },
+        now=now,
+    )
+    penalties: list[EnforcementRecord] = []
+    if penalty_worthy(decision, rules.catalogue):
+        penalties = enforce_decision(
+            uow, rules, app, principal, decision, record, before=app.status, now=now
+        )
+    moved = [app.appid, *(p.appid for p in penalties if p.appid is not None)]
+    refresh_search(uow, list(dict.fromkeys(moved)), now=now)
+    final = uow.apps.get(app.appid)
+    assert final is not None  # stored above, in this transaction
+    return Decided(final, record, tuple(penalties))
+
+
+def record_decision(
+    uow: UnitOfWork,
+    app: App,
+    principal: Principal,
+    decision: Decision,
+    *,
+    kind: DecisionKind,
+    details: dict[str, Any],
+    now: datetime,
+) -> DecisionRecord:
+    """Store `decision` on `app` and its audit record; `details` join the record's payload.
+
+    The audit payload carries hashes of the content and the evidence, not the text itself.
+    """
     evidence = {key: dict(value) for key, value in decision.evidence.items()}
     record = uow.decisions.add(
         app,
-        kind="submission" if decision.kind == "new" else "change",
+        kind=kind,
         outcome=decision.outcome,
         reasons=decision.reasons,
         evidence=dict(evidence),
@@ -242,33 +283,21 @@ def _record(
         payload={
             "decision_id": record.id,
             "kind": record.kind,
-            "changes": sorted(decision.changes),
             "version": app.version,
             "principal_id": principal.id,
-            "submitted_by": actor,
             "category": decision.category,
             "outcome": decision.outcome,
             "reasons": list(decision.reasons),
-            "status_before": None if before is None else before.value,
-            "status": app.status.value,
             "policy_version": decision.policy_version,
             "lexicon_version": decision.lexicon_version,
             "catalogue_version": decision.catalogue_version,
             "content_sha256": chain_hash(content_dict(app.content)),
             "evidence_sha256": chain_hash(evidence),
+            **details,
         },
         at=now,
     )
-    penalties: list[EnforcementRecord] = []
-    if penalty_worthy(decision, rules.catalogue):
-        penalties = enforce_decision(
-            uow, rules, app, principal, decision, record, before=app.status, now=now
-        )
-    moved = [app.appid, *(p.appid for p in penalties if p.appid is not None)]
-    refresh_search(uow, list(dict.fromkeys(moved)), now=now)
-    final = uow.apps.get(app.appid)
-    assert final is not None  # stored above, in this transaction
-    return Decided(final, record, tuple(penalties))
+    return record
 
 
 def _principal(uow: UnitOfWork, principal_id: int) -> Principal:

@@ -38,15 +38,15 @@ from typing import Protocol
 
 from shenhe.domain import reasons
 from shenhe.domain.apps import Submission
-from shenhe.domain.audit import SYSTEM_ACTOR, Subject, chain_hash
-from shenhe.domain.registry import App, content_dict, registry_date
+from shenhe.domain.audit import SYSTEM_ACTOR, Subject
+from shenhe.domain.registry import App, registry_date
 from shenhe.domain.review import review_submission
 from shenhe.domain.sanctions import penalty_worthy
 from shenhe.domain.sweeps import SWEPT_STATUSES, SweepRun, SweepSummary
 from shenhe.errors import InputError
 from shenhe.screening.screener import Screener
 from shenhe.services import audit
-from shenhe.services.apps import review_signals
+from shenhe.services.apps import record_decision, review_signals
 from shenhe.services.enforcement import enforce_decision
 from shenhe.services.rules import Rules
 from shenhe.services.search import refresh_search
@@ -242,40 +242,14 @@ def _decide(uow: UnitOfWork, rules: Rules, run: SweepRun, appid: str, *, now: da
     ):
         uow.sweeps.add_item(run.id, app.id, outcome="unchanged", at=now)
         return
-    evidence = {key: dict(value) for key, value in decision.evidence.items()}
-    record = uow.decisions.add(
-        app,
-        kind="sweep",
-        outcome=decision.outcome,
-        reasons=decision.reasons,
-        evidence=dict(evidence),
-        actor=SYSTEM_ACTOR,
-        policy_version=decision.policy_version,
-        lexicon_version=decision.lexicon_version,
-        at=now,
-    )
-    audit.append(
+    record = record_decision(
         uow,
-        actor=SYSTEM_ACTOR,
-        action="app.decision",
-        subject=Subject("app", app.appid),
-        payload={
-            "decision_id": record.id,
-            "kind": record.kind,
-            "sweep_run_id": run.id,
-            "version": app.version,
-            "principal_id": principal.id,
-            "category": decision.category,
-            "outcome": decision.outcome,
-            "reasons": list(decision.reasons),
-            "status_before": app.status.value,
-            "policy_version": decision.policy_version,
-            "lexicon_version": decision.lexicon_version,
-            "catalogue_version": decision.catalogue_version,
-            "content_sha256": chain_hash(content_dict(app.content)),
-            "evidence_sha256": chain_hash(evidence),
-        },
-        at=now,
+        app,
+        principal,
+        decision,
+        kind="sweep",
+        details={"sweep_run_id": run.id, "status_before": app.status.value},
+        now=now,
     )
     penalties = enforce_decision(
         uow, rules, app, principal, decision, record, before=app.status, now=now
