@@ -51,23 +51,23 @@ BAD_SHARE = 0.01
 PREFIXES = ("快乐", "智慧", "阳光", "便民", "小橙", "优选", "云端", "青松", "星河", "掌上")
 THINGS = ("天气", "记账", "健身", "菜谱", "日历", "笔记", "相册", "翻译", "地图", "阅读")
 SUFFIXES = ("助手", "工具", "小站", "管家", "宝", "通", "圈", "社区", "商城", "课堂")
-DESCRIPTIONS = (
-    "每天为你推荐实用内容，操作简单，界面清爽。",
-    "记录生活点滴，支持多端同步，数据安全可靠。",
-    "精选优质商品，正品保障，七天无理由退换。",
-    "提供本地生活服务信息，方便快捷，欢迎使用。",
-    "海量课程免费学习，名师讲解，随时随地提升自己。",
+HANZI = (
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能"
+    "下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量"
+    "都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各"
+    "重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代"
+    "想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接"
 )
-PAGES = (
-    "首页 推荐 我的",
-    "关于我们 联系客服 用户协议",
-    "设置 消息通知 隐私政策",
-    "今日精选 热门排行 新品上架",
-    "帮助中心 常见问题 意见反馈",
-)
+"""Characters the synthetic texts are drawn from: each description is its own, so two ordinary
+apps share few trigrams (as in a real registry), and the clone check has real work to do."""
+CLONE_SHARE = 0.002
+"""Apps whose description copies a loan app's pitch without its loan term: clones for the
+sweep to catch once the loan app is banned (if the loan app comes first in id order)."""
 BAD_TERMS = ("无抵押秒批贷款", "小额贷款当天放款", "无抵押贷款秒到账")
 CATEGORIES = ("tools", "lifestyle", "education", "ecommerce", "social", "games")
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+FAMILY = 5
+"""Loan apps per pitch: a loan operator lists the same pitch under several names."""
 
 
 def _uscc(index: int) -> str:
@@ -80,24 +80,51 @@ def _uscc(index: int) -> str:
     return "91110000" + "".join(reversed(tail)) + "X"
 
 
-def _content(rng: random.Random) -> tuple[str, str, str, list[str], bool]:
-    name = rng.choice(PREFIXES) + rng.choice(THINGS) + rng.choice(SUFFIXES)
-    description = rng.choice(DESCRIPTIONS)
-    pages = rng.sample(PAGES, 2)
-    bad = rng.random() < BAD_SHARE
-    if bad:
-        where = rng.randrange(3)
-        term = rng.choice(BAD_TERMS)
-        if where == 0:
-            name = name[:4] + term
-        elif where == 1:
-            description = description + term
-        else:
-            pages = [*pages[:1], f"{term} 立即申请"]
-    return name, description, rng.choice(CATEGORIES), pages, bad
+def _phrase(rng: random.Random, low: int, high: int) -> str:
+    return "".join(rng.choices(HANZI, k=rng.randint(low, high)))
 
 
-def populate(database: Database, apps: int, *, seed: int = 1) -> float:
+def _text(rng: random.Random) -> str:
+    return "，".join(_phrase(rng, 3, 6) for _ in range(rng.randint(3, 5))) + "。"
+
+
+class _Content:
+    """Generates the apps: ordinary ones, loan apps in families sharing a pitch, and clones."""
+
+    def __init__(self, rng: random.Random, bad_share: float) -> None:
+        self.rng = rng
+        self.bad_share = bad_share
+        self.pitches: list[str] = []
+
+    def next(self) -> tuple[str, str, str, list[str], bool]:
+        rng = self.rng
+        # names are unique on the platforms (a few collide here, as homophones do)
+        name = rng.choice(PREFIXES) + _phrase(rng, 1, 3) + rng.choice(THINGS) + rng.choice(SUFFIXES)
+        description = _text(rng)
+        pages = [_phrase(rng, 4, 10), _phrase(rng, 4, 10)]
+        roll = rng.random()
+        if roll < self.bad_share:
+            if not self.pitches or rng.random() < 1 / FAMILY:
+                self.pitches.append(_text(rng) + _text(rng))
+            pitch = self.pitches[-1]
+            where = rng.randrange(3)
+            term = rng.choice(BAD_TERMS)
+            description = pitch
+            if where == 0:
+                name = name[:4] + term
+            elif where == 1:
+                description = pitch + term
+            else:
+                pages = [*pages[:1], f"{term} 立即申请"]
+            return name, description, rng.choice(CATEGORIES), pages, True
+        if roll < self.bad_share + CLONE_SHARE and self.pitches:
+            description = rng.choice(self.pitches)  # the pitch, no loan term: a clone
+        return name, description, rng.choice(CATEGORIES), pages, False
+
+
+def populate(
+    database: Database, apps: int, *, seed: int = 1, bad_share: float = BAD_SHARE
+) -> float:
     """Bulk-insert `apps` listed apps (and the principals) into a migrated database; seconds."""
     rng = random.Random(seed)
     now = datetime.now(UTC)
@@ -108,7 +135,8 @@ def populate(database: Database, apps: int, *, seed: int = 1) -> float:
     count = min(PRINCIPALS, max(1, apps // 10))
     # the loan apps belong to principals of their own (about five apps each), so that their
     # blacklisting bans only them and not the whole registry
-    bad_count = max(1, int(apps * BAD_SHARE) // 5)
+    bad_count = max(1, int(apps * bad_share) // FAMILY)
+    content = _Content(rng, bad_share)
     with database.engine.begin() as connection:
         connection.execute(
             principals.insert(),
@@ -129,7 +157,7 @@ def populate(database: Database, apps: int, *, seed: int = 1) -> float:
         app_rows: list[dict[str, Any]] = []
         version_rows: list[dict[str, Any]] = []
         for i in range(start, min(start + CHUNK, apps + 1)):
-            name, description, category, pages, bad = _content(rng)
+            name, description, category, pages, bad = content.next()
             owner = count + rng.randint(1, bad_count) if bad else rng.randint(1, count)
             app_rows.append(
                 {
@@ -176,14 +204,14 @@ def populate(database: Database, apps: int, *, seed: int = 1) -> float:
     return time.perf_counter() - started
 
 
-def measure(backend: str, url: str, apps: int) -> dict[str, Any]:
+def measure(backend: str, url: str, apps: int, bad_share: float = BAD_SHARE) -> dict[str, Any]:
     """Populate a fresh database at `url` with `apps` apps and time one sweep over it."""
     settings = Settings(database_url=url)
     rules = build_rules(settings, build_screener(settings))
     database = Database(url)
     try:
         database.upgrade()
-        insert_s = populate(database, apps)
+        insert_s = populate(database, apps, bad_share=bad_share)
         uow = build_unit_of_work(database)
         gc.collect()
         started = time.perf_counter()
@@ -198,6 +226,7 @@ def measure(backend: str, url: str, apps: int) -> dict[str, Any]:
         "insert_s": round(insert_s, 2),
         "seconds": round(seconds, 2),
         "apps_per_s": round(apps / seconds, 1),
+        "bad_share": bad_share,
         "screened": summary.screened,
         "actions": actions,
         "actions_by_rung": dict(summary.actions),
@@ -252,6 +281,12 @@ def main() -> None:
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
     parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     parser.add_argument("--output", type=Path, default=RESULTS, help="the JSON file to write")
+    parser.add_argument(
+        "--bad-share",
+        type=float,
+        default=BAD_SHARE,
+        help="share of apps with loan content (each costs a decision and a penalty)",
+    )
     args = parser.parse_args()
     sizes = [10_000, 50_000] if args.quick else [int(s) for s in args.sizes.split(",")]
     console = Console()
@@ -262,7 +297,7 @@ def main() -> None:
             for size in sizes:
                 path = root / f"sweep-{size}.db"
                 console.print(f"sqlite: {size:,} apps ...")
-                results.append(measure("sqlite", f"sqlite:///{path}", size))
+                results.append(measure("sqlite", f"sqlite:///{path}", size, args.bad_share))
                 console.print(results[-1])
                 path.unlink()
         if not args.no_postgres:
@@ -277,7 +312,12 @@ def main() -> None:
                     console.print(f"postgresql: {size:,} apps ...")
                     dsn = url.set(drivername="postgresql+psycopg")
                     results.append(
-                        measure("postgresql", dsn.render_as_string(hide_password=False), size)
+                        measure(
+                            "postgresql",
+                            dsn.render_as_string(hide_password=False),
+                            size,
+                            args.bad_share,
+                        )
                     )
                     console.print(results[-1])
                     _admin(server, f'DROP DATABASE "{name}"')

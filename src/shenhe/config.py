@@ -77,6 +77,14 @@ class Settings(BaseModel):
         gt=0,
         description="Seconds between two checks of the lexicon and policy files for changes.",
     )
+    lift_interval: float = Field(
+        default=60.0,
+        ge=0,
+        description=(
+            "Seconds between two rounds of lifting expired penalties in shenhe serve; "
+            "0 turns the scheduler off."
+        ),
+    )
     database_url: str = Field(
         default="sqlite:///var/shenhe.db",
         min_length=1,

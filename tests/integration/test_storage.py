@@ -44,6 +44,8 @@ TABLES = {
     "strikes",
     "sweep_runs",
     "sweep_items",
+    "clone_prints",
+    "clone_bands",
     "audit_log",
     "audit_chain",
     "alembic_version",

@@ -23,6 +23,7 @@ from registry_support import (
     USCC_LENDER,
     USCC_OTHER,
     USCC_TOOLMAKER,
+    WEATHER,
     register,
     submit,
 )
@@ -34,6 +35,7 @@ from shenhe.adapters.db import Database, SqlUnitOfWork
 from shenhe.adapters.db.schema import (
     AppRow,
     AuditRow,
+    ClonePrintRow,
     DecisionRow,
     EnforcementActionRow,
     PrincipalRow,
@@ -46,11 +48,18 @@ from shenhe.domain.apps import AppStatus
 from shenhe.errors import InputError
 from shenhe.screening.lexicon import Lexicon
 from shenhe.services import audit, history
+from shenhe.services.enforcement import EnforceApp, enforce_app
+from shenhe.services.expiry import lift_expired
 from shenhe.services.rules import Rules
 from shenhe.services.search import search_apps
 from shenhe.services.sweep import Sweep, sweep
 
 NEW_TERM = "青蛙速借"
+NOTES: dict[str, Any] = {
+    "category": "tools",
+    "description": "随手记下灵感和待办事项，支持置顶、分类和提醒，界面简洁，打开就能写。",
+    "pages": ("全部便签 新建", "提醒 今日待办"),
+}
 LATER = NOW + timedelta(days=30)
 TABLES = (
     AppRow,
@@ -116,9 +125,9 @@ def registry(uow: SqlUnitOfWork, old_rules: Rules) -> None:
     clean = register(uow, "enterprise", "广州某某软件有限公司", uscc=USCC_LENDER)
     apps = [
         ("wxcalc", toolmaker, TOOL),
-        ("wxweather", clean, {**TOOL, "name": "天气小助手", "category": "lifestyle"}),
+        ("wxweather", clean, {**WEATHER, "name": "天气小助手"}),
         ("wxfrog", toolmaker, {**TOOL, "name": NEW_TERM}),
-        ("wxnotes", clean, {**TOOL, "name": "便签本"}),
+        ("wxnotes", clean, {**NOTES, "name": "便签本"}),
         (
             "wxfrog2",
             other,
@@ -275,6 +284,8 @@ from datetime import datetime
 from shenhe import Screener
 from shenhe.adapters.db import Database, SqlEnforcement
 from shenhe.screening.lexicon import Lexicon
+from shenhe.services.enforcement import EnforceApp, enforce_app
+from shenhe.services.expiry import lift_expired
 from shenhe.services.rules import Rules
 from shenhe.services.sweep import Sweep, sweep
 
@@ -320,3 +331,91 @@ def test_a_sweep_killed_with_sigkill_is_resumed(
         runs = connection.execute(select(SweepRunRow.status)).scalars().all()
         assert actions.scalar_one() == 3 and runs == ["finished"]
     assert audit.verify(database.unit_of_work(read_only=True)).ok
+
+
+def clone_prints(database: Database) -> set[str]:
+    with database.engine.connect() as connection:
+        rows = connection.execute(
+            select(AppRow.appid).join(ClonePrintRow, ClonePrintRow.app_id == AppRow.id)
+        )
+        return set(rows.scalars())
+
+
+def test_a_sweep_catches_a_listed_copy_of_an_app_banned_since(
+    uow: SqlUnitOfWork, database: Database, old_rules: Rules
+) -> None:
+    """Two apps with the same pitch are listed; a moderator bans one for 90 days. The next
+    sweep finds the other — its text passes the screener — as a clone, and penalises it."""
+    crook = register(uow, "enterprise", "福州某某网络科技有限公司", uscc=USCC_TOOLMAKER)
+    other = register(uow, "enterprise", "深圳某某信息技术有限公司", uscc=USCC_OTHER)
+    pitch = "精选大牌同款包包和手表，支持货到付款，全国包邮，七天无理由退换，客服全天在线。"
+    for appid, principal, name, description in (
+        ("wxorig", crook, "好运来", pitch),
+        ("wxcopy", other, "吉祥宝", " ".join(pitch)),  # disguised: a space between characters
+        ("wxnotes", other, "便签本", NOTES["description"]),
+    ):
+        decided = submit(
+            uow, old_rules, appid, principal, name=name, category="tools", description=description
+        )
+        assert decided.app.status is AppStatus.LISTED, decided.decision.reasons
+    assert clone_prints(database) == set()
+    command = EnforceApp("wxorig", "moderator.li", ["content.fraud"], step="ban_90d")
+    enforce_app(command, uow, old_rules, now=NOW)
+    assert clone_prints(database) == {"wxorig"}  # written with the ban
+
+    summary = sweep(Sweep(), uow, old_rules, now=LATER)
+    assert summary.screened == 2 and summary.action_count == 1
+    (decision,) = [d for d in history.app_decisions("wxcopy", uow) if d.kind == "sweep"]
+    assert "clone.of_banned" in decision.reasons
+    assert decision.evidence["signals"]["clone_of_banned"]["appid"] == "wxorig"
+    copy, notes = statuses_of(database, "wxcopy", "wxnotes")
+    assert copy is not AppStatus.LISTED and notes is AppStatus.LISTED
+    assert sweep(Sweep(), uow, old_rules, now=LATER).action_count == 0  # idempotent
+
+    lifted = lift_expired(uow, now=NOW + timedelta(days=91))
+    assert lifted.restored.get("wxorig") == "listed"
+    assert "wxorig" not in clone_prints(database)  # deleted with the lift
+
+
+def statuses_of(database: Database, *appids: str) -> list[AppStatus]:
+    reader = database.unit_of_work(read_only=True)
+    return [history.get_app(appid, reader).status for appid in appids]
+
+
+@pytest.mark.usefixtures("registry")
+def test_a_run_left_under_an_older_lexicon_is_superseded_not_resumed(
+    uow: SqlUnitOfWork, database: Database, new_rules: Rules
+) -> None:
+    with pytest.raises(Crash):  # killed after its first batch, under the new lexicon
+        sweep(Sweep(batch_size=2), uow, new_rules, now=LATER, progress=CrashAfter(1))
+    newer = Lexicon.from_words(["蛙蛙工具箱"], category="loan", severity=3)
+    newest = Rules(Screener(new_rules.screener.lexicon + newer, new_rules.screener.policy))
+
+    done = sweep(Sweep(batch_size=2), uow, newest, now=LATER + timedelta(minutes=1))
+    assert statuses(database) == FINAL
+    with database.engine.connect() as connection:
+        runs = connection.execute(
+            select(SweepRunRow.id, SweepRunRow.status, SweepRunRow.lexicon_version)
+            .order_by(SweepRunRow.id)
+        ).all()
+        (superseded,) = connection.execute(
+            select(SweepRunRow.summary).where(SweepRunRow.status == "failed")
+        ).scalars()
+        penalised = connection.execute(
+            select(EnforcementActionRow.app_id, func.count()).group_by(EnforcementActionRow.app_id)
+        ).all()
+    (old, _, old_lexicon), (new, _, new_lexicon) = runs
+    assert [status for _, status, _ in runs] == ["failed", "finished"]
+    assert old_lexicon == new_rules.screener.lexicon.version != new_lexicon
+    assert superseded["superseded_by"] == new and done.run_id == new
+    assert all(count == 1 for _, count in penalised)  # nothing punished twice
+    trail = [r for r in audit_records(database) if r.action == "sweep.supersede"]
+    assert [r.subject_id for r in trail] == [str(old)]
+    assert trail[0].payload["new_lexicon_version"] == new_lexicon
+    assert audit.verify(database.unit_of_work(read_only=True)).ok
+
+
+def audit_records(database: Database) -> list[Any]:
+    reader = database.unit_of_work(read_only=True)
+    with reader:
+        return list(reader.audit.stream())

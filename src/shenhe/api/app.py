@@ -20,6 +20,7 @@ from shenhe.api.governance import router as governance_router
 from shenhe.api.limits import BodyLimitMiddleware
 from shenhe.api.routes import router
 from shenhe.api.search import router as search_router
+from shenhe.api.sweeps import router as sweeps_router
 from shenhe.bootstrap import build_screener
 from shenhe.config import Settings
 from shenhe.screening.screener import Screener
@@ -51,6 +52,7 @@ def create_app(screener: Screener | None = None, settings: Settings | None = Non
     app.include_router(router)
     app.include_router(search_router)
     app.include_router(governance_router)
+    app.include_router(sweeps_router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     return app
 

@@ -11,9 +11,10 @@ import typer
 import uvicorn
 
 from shenhe.api import create_app
-from shenhe.bootstrap import build_screener
+from shenhe.bootstrap import build_rules, build_screener
 from shenhe.cli.errors import reporting
 from shenhe.cli.options import LexiconOption, PolicyOption, setting_help, settings_from
+from shenhe.jobs.expiry import ExpiryScheduler
 from shenhe.jobs.reload import ReloadWatcher
 
 logger = logging.getLogger("shenhe.serve")
@@ -65,5 +66,13 @@ def serve(
         watched = ", ".join(str(p) for p in watcher.paths) or "nothing (built-in files only)"
         logger.info("watching every %gs: %s", watcher.interval, watched)
     config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level=log_level.value)
-    with watcher if watcher is not None else nullcontext():
+    expiry = None
+    if settings.lift_interval > 0:
+        expiry = ExpiryScheduler(settings, rules=build_rules(settings, screener))
+    if expiry is not None:
+        logger.info("lifting expired penalties every %gs", expiry.interval)
+    with (
+        watcher if watcher is not None else nullcontext(),
+        expiry if expiry is not None else nullcontext(),
+    ):
         uvicorn.Server(config).run()

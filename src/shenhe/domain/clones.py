@@ -14,9 +14,17 @@ the original:
   so a new app called like a banned one is found even when its text is new.
 
 A print is data: `to_bytes` / `from_bytes` (and `hex` / `from_hex`) let storage keep it, so
-the index never needs the original texts. `CloneIndex` holds the prints of banned apps in a
-MinHash LSH index (`datasketch.MinHashLSH`) plus two dictionaries of names; the service
-rebuilds it from stored prints.
+the index never needs the original texts. Its `band_keys` are the LSH bands of the MinHash
+(`band_shape`: 42 bands of 3 permutations for 128), each hashed to one signed 64-bit integer,
+so that storage can find candidates with an indexed ``key IN (...)`` instead of reading every
+print. `CloneIndex` holds prints in memory, found by the same band keys plus two dictionaries
+of names.
+
+Many apps at once: `signatures` computes the MinHash values of a whole batch with one fold
+and one numpy pass (the same values `datasketch.MinHash.update_batch` gives, one app at a
+time, and what `ClonePrint.of` uses), `batch_band_keys` their band keys, and
+`CloneIndex.may_match` tells which rows of a batch share a band with an indexed print — so a
+sweep can check a million apps against the banned ones without building a print per app.
 
 Thresholds. `CONTENT_THRESHOLD` is 0.4: on realistic descriptions of loan apps a renamed or
 disguised copy scores 1, a copy with its figures and a clause changed 0.5 to 0.6, a copy of
@@ -30,17 +38,19 @@ of three or more characters (急速贷 for 极速贷).
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import MinHash
+from datasketch.lsh import _optimal_param
 
 from shenhe.domain.errors import ClonePrintError
 from shenhe.domain.lookalike import PLAIN, fold_name, folder
 from shenhe.text.fold import collapse_repeats
+from shenhe.text.kernel import collapse_runs
 from shenhe.text.phonetic import to_classes
 
 NUM_PERM = 128
@@ -59,11 +69,15 @@ LSH_MARGIN = 0.15
 """How far under the content threshold the LSH index is tuned (recall over precision)."""
 MIN_NAME_LENGTH = 2
 """Shorter folded names are not compared."""
+NAME_CHECKS = 16
+"""Content candidates whose names are compared too (besides the same-name ones): the most
+alike by content. Bounds the cost of a look-up when many banned apps share one template."""
 
 Reason = Literal["content", "name"]
 
 _HEADER = struct.Struct("<2sBBIHIH")
-_MAGIC, _VERSION = b"CP", 1
+_MAGIC, _VERSION = b"CP", 2
+"""Version 2: grams hashed with `gram_hash` (version 1 used datasketch's SHA-1)."""
 _SCHEMES = {"legacy": 0, "affine32": 1}
 
 
@@ -83,12 +97,139 @@ def _scheme(minhash: Any) -> str:
 def shingles(texts: Iterable[str]) -> set[str]:
     """The trigrams of the folded, homophone-folded, de-repeated `texts` (none across two)."""
     out: set[str] = set()
-    for folded in folder().fold_batch(list(texts)).texts():
-        plain = collapse_repeats(to_classes(folded))
-        if 0 < len(plain) < SHINGLE_SIZE:
-            out.add(plain)
-        out.update(plain[i : i + SHINGLE_SIZE] for i in range(len(plain) - SHINGLE_SIZE + 1))
+    wanted = list(texts)
+    if not wanted:  # FoldedBatch.texts() of an empty batch
+        return out
+    for folded in folder().fold_batch(wanted).texts():
+        out.update(_grams(_plain(folded)))
     return out
+
+
+def _plain(folded: str) -> str:
+    return collapse_repeats(to_classes(folded))
+
+
+def _grams(plain: str) -> Iterable[str]:
+    if 0 < len(plain) < SHINGLE_SIZE:
+        return (plain,)
+    return (plain[i : i + SHINGLE_SIZE] for i in range(len(plain) - SHINGLE_SIZE + 1))
+
+
+_MASK64 = (1 << 64) - 1
+_GRAM_MULTIPLIERS = (0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB)
+
+
+def gram_hash(gram: str) -> int:
+    """The 32-bit hash of a gram (1 to `SHINGLE_SIZE` characters) that prints are made of:
+    its code points, padded with zeros, folded by multiply-add in 64 bits, then the two
+    halves xored. `signatures` computes the same for a whole batch with numpy."""
+    value = 0
+    for code, multiplier in zip(_padded(gram), _GRAM_MULTIPLIERS, strict=True):
+        value = ((value + code) * multiplier) & _MASK64
+    return (value ^ (value >> 32)) & 0xFFFFFFFF
+
+
+def _padded(gram: str) -> list[int]:
+    return [ord(c) for c in gram] + [0] * (SHINGLE_SIZE - len(gram))
+
+
+def _gram_hashes(codes: Any) -> Any:
+    """`gram_hash` of the trigrams starting at each row of ``codes`` (an (n, 3) uint64)."""
+    value = np.zeros(len(codes), dtype=np.uint64)
+    for column, multiplier in enumerate(_GRAM_MULTIPLIERS):
+        value = (value + codes[:, column]) * np.uint64(multiplier)
+    return (value ^ (value >> np.uint64(32))).astype(np.uint32)
+
+
+def _fmix32(values: Any) -> Any:
+    """The MurmurHash3 finalizer on uint32 values, as datasketch's affine32 scheme applies."""
+    values = values ^ (values >> np.uint32(16))
+    values = values * np.uint32(0x85EBCA6B)
+    values = values ^ (values >> np.uint32(13))
+    values = values * np.uint32(0xC2B2AE35)
+    return values ^ (values >> np.uint32(16))
+
+
+def signatures(
+    contents: Sequence[Sequence[str]], *, num_perm: int = NUM_PERM, seed: int = SEED
+) -> tuple[Any, list[int]]:
+    """The MinHash values (an ``(n, num_perm)`` uint32 array) and the distinct gram counts of
+    `contents`, each the texts of one app (description and pages).
+
+    The texts are folded, homophone-folded and de-repeated as one joined string (three C
+    passes), cut into trigrams (a text shorter than three characters is one gram) hashed with
+    `gram_hash` in numpy, deduplicated per app, and run through datasketch's affine32
+    permutations (the MurmurHash3 finalizer, then ``a * h + b`` in 32 bits) with one
+    ``minimum.reduceat``: row i is the ``hashvalues`` of a `datasketch.MinHash` with
+    ``hashfunc=gram_hash`` updated with the grams of `contents[i]`."""
+    template = _template(num_perm, seed)
+    count = len(contents)
+    out = np.full((count, num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
+    per_app = np.array([len(texts) for texts in contents], dtype=np.intp)
+    flat = [text for texts in contents for text in texts]
+    if not flat:
+        return out, [0] * count
+    joined, _ = collapse_runs(to_classes(folder().fold_batch(flat).joined))
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    text_of = np.concatenate(([0], np.cumsum(codes == 0)))[:-1]  # the text of each position
+    app_of_text = np.repeat(np.arange(count, dtype=np.uint64), per_app)
+    apps: list[Any] = []
+    hashes: list[Any] = []
+    if len(codes) >= SHINGLE_SIZE:
+        windows = np.lib.stride_tricks.sliding_window_view(codes, SHINGLE_SIZE)
+        whole = (windows != 0).all(axis=1)
+        apps.append(app_of_text[text_of[: len(windows)][whole]])
+        hashes.append(_gram_hashes(windows[whole]))
+    bounds = np.flatnonzero(np.concatenate(([1], codes == 0, [1])))
+    lengths = np.diff(bounds) - 1
+    for text in np.flatnonzero((lengths > 0) & (lengths < SHINGLE_SIZE)).tolist():
+        start = int(bounds[text])
+        gram = joined[start : start + int(lengths[text])]  # a short text is one gram
+        apps.append(np.array([app_of_text[text]], dtype=np.uint64))
+        hashes.append(np.array([gram_hash(gram)], dtype=np.uint32))
+    if not apps:
+        return out, [0] * count
+    keys = np.unique((np.concatenate(apps) << np.uint64(32)) | np.concatenate(hashes))
+    owners = (keys >> np.uint64(32)).astype(np.intp)
+    counts = np.bincount(owners, minlength=count)
+    a, b = template.permutations
+    mixed = _fmix32((keys & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+    permuted = mixed[:, None] * a[None, :] + b[None, :]
+    filled = np.flatnonzero(counts)
+    starts = np.concatenate(([0], np.cumsum(counts)))[filled]
+    out[filled] = np.minimum.reduceat(permuted, starts, axis=0)
+    return out, [int(c) for c in counts]
+
+
+@cache
+def band_shape(num_perm: int) -> tuple[int, int]:
+    """(bands, permutations per band) of the LSH for `num_perm` permutations: the shape
+    `datasketch.MinHashLSH` picks for a threshold `LSH_MARGIN` under `CONTENT_THRESHOLD`
+    (42 bands of 3 for 128)."""
+    bands, rows = _optimal_param(max(0.1, CONTENT_THRESHOLD - LSH_MARGIN), num_perm, 0.5, 0.5)
+    return int(bands), int(rows)
+
+
+_BAND_MULTIPLIERS = np.array(
+    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93],
+    dtype=np.uint64,
+)
+
+
+def batch_band_keys(values: Any) -> Any:
+    """The band keys of MinHash values (``(n, num_perm)``): an ``(n, bands)`` int64 array.
+    Band j of a row is its permutations ``j*r .. j*r+r-1`` with the band number, mixed into
+    one 64-bit integer; two prints share a key when they agree on a whole band (and, rarely,
+    by a collision, which the similarity check that follows discards)."""
+    values = np.asarray(values)
+    bands, rows = band_shape(values.shape[1])
+    with np.errstate(over="ignore"):
+        parts = values[:, : bands * rows].reshape(len(values), bands, rows).astype(np.uint64)
+        mixed = np.arange(bands, dtype=np.uint64)[None, :] * _BAND_MULTIPLIERS[rows % 4]
+        for column in range(rows):
+            mixed = (mixed ^ parts[:, :, column]) * _BAND_MULTIPLIERS[column % 4]
+            mixed ^= mixed >> np.uint64(29)
+    return mixed.view(np.int64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,10 +263,17 @@ class ClonePrint:
         seed: int = SEED,
     ) -> ClonePrint:
         """The print of an app from its name, description and page texts."""
-        grams = shingles([description, *pages])
+        values, counts = signatures([[description, *pages]], num_perm=num_perm, seed=seed)
+        return cls.from_values(fold_name(name), counts[0], values[0], num_perm=num_perm, seed=seed)
+
+    @classmethod
+    def from_values(
+        cls, name: str, shingles: int, values: Any, *, num_perm: int = NUM_PERM, seed: int = SEED
+    ) -> ClonePrint:
+        """The print of an already folded `name` and a row of `signatures`."""
         minhash = _template(num_perm, seed).copy()
-        minhash.update_batch(sorted(g.encode("utf-8") for g in grams))
-        return cls(fold_name(name), len(grams), minhash)
+        minhash.hashvalues = np.asarray(values).astype(minhash.hashvalues.dtype)
+        return cls(name, shingles, minhash)
 
     @property
     def num_perm(self) -> int:
@@ -144,6 +292,14 @@ class ClonePrint:
     def sound(self) -> str:
         """The name with every hanzi replaced by its homophone class (急速贷 = 极速贷)."""
         return to_classes(self.name)
+
+    @property
+    def band_keys(self) -> tuple[int, ...]:
+        """The LSH band keys of the content (none when it is too short to compare)."""
+        if not self.has_content:
+            return ()
+        keys = batch_band_keys(np.asarray(self._minhash.hashvalues)[None, :])[0]
+        return tuple(int(key) for key in keys)
 
     @property
     def minhash(self) -> Any:
@@ -261,13 +417,15 @@ class CloneMatch:
 
 
 class CloneIndex:
-    """The prints of banned apps by key (an appid), found by content (LSH) and by name.
+    """Prints by key (an appid), found by content (LSH band keys) and by name.
 
-    `threshold` is the estimated Jaccard similarity from which content makes a clone. The LSH
-    is built for a lower one (`threshold` - `LSH_MARGIN`), so that an app near the threshold
-    is still a candidate, and candidates are then filtered on their estimate. For 0.4 that is
-    42 bands of 3 permutations: an app is a candidate with probability 0.94 at a similarity
-    of 0.4, 0.996 at 0.5 and 1.0 from 0.6, and 0.005 at the 0.05 of unrelated apps.
+    `threshold` is the estimated Jaccard similarity from which content makes a clone. The
+    bands are tuned for a lower one (`threshold` - `LSH_MARGIN`, `band_shape`), so that an app
+    near the threshold is still a candidate, and candidates are then filtered on their
+    estimate. For 128 permutations that is 42 bands of 3: an app is a candidate with
+    probability 0.94 at a similarity of 0.4, 0.996 at 0.5 and 1.0 from 0.6, and 0.005 at the
+    0.05 of unrelated apps. Storage keeps the same band keys (`ClonePrint.band_keys`), so an
+    index in memory and a look-up in the database find the same candidates.
 
     Names are found by dictionary: the same folded name, or the same one read aloud (every
     hanzi by its homophone class); their similarity is then checked against `name_threshold`.
@@ -286,10 +444,16 @@ class CloneIndex:
         self.threshold = threshold
         self.name_threshold = name_threshold
         self.num_perm, self.seed = num_perm, seed
-        self._lsh = MinHashLSH(threshold=max(0.1, threshold - LSH_MARGIN), num_perm=num_perm)
         self._prints: dict[str, ClonePrint] = {}
+        self._bands: dict[int, set[str]] = {}
         self._by_name: dict[str, set[str]] = {}
         self._by_sound: dict[str, set[str]] = {}
+        self._sorted_keys: Any = np.empty(0, dtype=np.int64)
+        """The band keys as a sorted numpy array, for `may_match`."""
+        self._pending: list[int] = []
+        """Keys inserted since `_sorted_keys` was brought up to date."""
+        self._stale = False
+        """Whether keys were removed since (then `_sorted_keys` is rebuilt)."""
 
     def __len__(self) -> int:
         return len(self._prints)
@@ -309,8 +473,11 @@ class CloneIndex:
             )
         self.remove(key)
         self._prints[key] = print_
-        if print_.has_content:
-            self._lsh.insert(key, print_.minhash, check_duplication=False)
+        for band in print_.band_keys:
+            keys = self._bands.setdefault(band, set())
+            if not keys:
+                self._pending.append(band)
+            keys.add(key)
         if len(print_.name) >= MIN_NAME_LENGTH:
             self._by_name.setdefault(print_.name, set()).add(key)
             self._by_sound.setdefault(print_.sound, set()).add(key)
@@ -320,22 +487,17 @@ class CloneIndex:
         print_ = self._prints.pop(key, None)
         if print_ is None:
             return
-        if print_.has_content:
-            self._lsh.remove(key)
-        for table, value in ((self._by_name, print_.name), (self._by_sound, print_.sound)):
-            keys = table.get(value)
-            if keys is not None:
-                keys.discard(key)
-                if not keys:
-                    del table[value]
+        for band in print_.band_keys:
+            _discard(self._bands, band, key)
+        self._stale = True
+        _discard(self._by_name, print_.name, key)
+        _discard(self._by_sound, print_.sound, key)
 
     def query(self, print_: ClonePrint) -> list[tuple[str, float]]:
         """(key, estimated Jaccard) of the apps whose content is at least `threshold` alike,
         most alike first (ties by key)."""
-        if not print_.has_content:
-            return []
         found = []
-        for key in self._lsh.query(print_.minhash):
+        for key in self._candidates(print_):
             similarity = print_.content_similarity(self._prints[key])
             if similarity >= self.threshold:
                 found.append((key, similarity))
@@ -344,21 +506,35 @@ class CloneIndex:
     def named(self, print_: ClonePrint) -> list[str]:
         """The keys whose folded name, or its homophone form, is that of `print_` (a cheap
         dictionary look-up, no edit distance), sorted."""
-        if len(print_.name) < MIN_NAME_LENGTH:
-            return []
-        keys = self._by_name.get(print_.name, set()) | self._by_sound.get(print_.sound, set())
-        return sorted(keys)
+        return sorted(self._named(print_.name, print_.sound))
+
+    def may_match(self, values: Any, counts: Sequence[int], names: Sequence[str]) -> list[bool]:
+        """For a batch — rows of `signatures` (`values`, `counts`) and the folded names —
+        whether each row shares a band or a name with an indexed print: the rows worth a
+        `matches` (the others match nothing). One ``isin`` for the whole batch."""
+        if not self._prints:
+            return [False] * len(names)
+        known = self._known_keys()
+        keys = batch_band_keys(values)
+        at = np.minimum(np.searchsorted(known, keys), max(len(known) - 1, 0))
+        hits = known[at] == keys if len(known) else np.zeros(keys.shape, dtype=bool)
+        shared = hits.any(axis=1) & (np.asarray(counts) >= MIN_SHINGLES)
+        return [
+            bool(banded) or bool(self._named(name, to_classes(name)))
+            for banded, name in zip(shared.tolist(), names, strict=True)
+        ]
 
     def matches(self, print_: ClonePrint, *, exclude: str | None = None) -> list[CloneMatch]:
         """The indexed apps that `print_` copies, by content or by name, best first.
-        `exclude` leaves out one key (the app itself, when it is indexed)."""
+        `exclude` leaves out one key (the app itself, when it is indexed). Names are compared
+        for the same-name keys and the `NAME_CHECKS` most alike by content."""
         content = dict(self.query(print_))
+        compared = set(self.named(print_)) | set(list(content)[:NAME_CHECKS])
         out = []
-        for key in sorted(set(content) | set(self.named(print_))):
+        for key in sorted(set(content) | compared):
             if key == exclude:
                 continue
-            other = self._prints[key]
-            name = print_.name_similarity(other)
+            name = print_.name_similarity(self._prints[key]) if key in compared else 0.0
             reasons: list[Reason] = []
             if key in content:
                 reasons.append("content")
@@ -367,3 +543,35 @@ class CloneIndex:
             if reasons:
                 out.append(CloneMatch(key, content.get(key, 0.0), name, tuple(reasons)))
         return sorted(out, key=lambda match: (-match.score, match.key))
+
+    def _known_keys(self) -> Any:
+        """`_sorted_keys`, brought up to date: a merge of the new keys (linear), or after a
+        removal a rebuild."""
+        if self._stale:
+            self._sorted_keys = np.array(sorted(self._bands), dtype=np.int64)
+            self._pending, self._stale = [], False
+        elif self._pending:
+            new = np.unique(np.array(self._pending, dtype=np.int64))  # none known yet
+            at = np.searchsorted(self._sorted_keys, new)
+            self._sorted_keys = np.insert(self._sorted_keys, at, new)
+            self._pending = []
+        return self._sorted_keys
+
+    def _candidates(self, print_: ClonePrint) -> set[str]:
+        found: set[str] = set()
+        for band in print_.band_keys:
+            found.update(self._bands.get(band, ()))
+        return found
+
+    def _named(self, name: str, sound: str) -> set[str]:
+        if len(name) < MIN_NAME_LENGTH:
+            return set()
+        return self._by_name.get(name, set()) | self._by_sound.get(sound, set())
+
+
+def _discard(table: dict[Any, set[str]], value: Any, key: str) -> None:
+    keys = table.get(value)
+    if keys is not None:
+        keys.discard(key)
+        if not keys:
+            del table[value]

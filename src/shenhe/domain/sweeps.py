@@ -24,6 +24,18 @@ SWEPT_STATUSES: tuple[AppStatus, ...] = (AppStatus.LISTED, AppStatus.WARNED, App
 
 
 @dataclass(frozen=True, slots=True)
+class SweptApp:
+    """What a sweep screens of an app: its ids and texts as stored (already validated when
+    they were submitted; a sweep reads millions, so this is not an `App`)."""
+
+    id: int
+    appid: str
+    name: str
+    description: str
+    pages: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class SweepRun:
     """One sweep: the content category it acts on (None: all), the versions it screens with,
     and how far it got."""

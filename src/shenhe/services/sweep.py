@@ -3,8 +3,11 @@ has become a violation (``shenhe sweep``).
 
 An app approved before a term entered the lexicon is re-decided here. Apps are read in id
 order, `Sweep.batch_size` at a time, and screened surface by surface in one
-`Screener.screen_batch` per surface; an app whose every surface passes cannot be rejected for
-its content and is done. Each app that does not pass is re-decided with the review of a
+`Screener.screen_batch` per surface. An app whose every surface passes is checked against the
+clone prints of the banned apps (`shenhe.services.clones.SweepClones`: read once per sweep,
+kept in step with the bans the sweep makes, one vectorised pass per batch), so a
+near-duplicate of a banned app is caught by a sweep too; one that copies none is done. Each
+app that does not pass, or copies a banned app, is re-decided with the review of a
 submission (`shenhe.domain.review.review_submission`, its current content as a change against
 itself, so nothing counts as drift) and, when that is a rejection for misconduct
 (`penalty_worthy`), punished with the enforcement step of every decision
@@ -18,7 +21,10 @@ cursor. So:
   no longer swept at all;
 - resumable: a run killed at any point is still ``running``; the next sweep with the same
   settings resumes it from its cursor and skips the apps that have an item, so nothing is
-  decided or punished twice;
+  decided or punished twice. A run left ``running`` under another lexicon or policy is never
+  resumed: the next sweep closes it as ``failed`` (its summary says what it did and which run
+  superseded it, and an audit record ``sweep.supersede`` says why) and screens everything
+  again under the rules of the day;
 - `Sweep.category` (a screening category such as ``loan``) limits the penalties to decisions
   that found content of that category;
 - `Sweep.dry_run` does all of it in one transaction and rolls it back: it reports exactly
@@ -39,16 +45,18 @@ from typing import Protocol
 from shenhe.domain import reasons
 from shenhe.domain.apps import Submission
 from shenhe.domain.audit import SYSTEM_ACTOR, Subject
-from shenhe.domain.registry import App, registry_date
+from shenhe.domain.registry import registry_date
 from shenhe.domain.review import review_submission
 from shenhe.domain.sanctions import penalty_worthy
-from shenhe.domain.sweeps import SWEPT_STATUSES, SweepRun, SweepSummary
+from shenhe.domain.sweeps import SWEPT_STATUSES, SweepRun, SweepSummary, SweptApp
 from shenhe.errors import InputError
 from shenhe.screening.screener import Screener
 from shenhe.services import audit
 from shenhe.services.apps import record_decision, review_signals
+from shenhe.services.clones import SweepClones
 from shenhe.services.enforcement import enforce_decision
 from shenhe.services.rules import Rules
+from shenhe.services.rules_audit import record_rules
 from shenhe.services.search import refresh_search
 from shenhe.services.unit_of_work import UnitOfWork
 
@@ -84,13 +92,7 @@ def sweep(
     progress: SweepProgress | None = None,
 ) -> SweepSummary:
     """Run (or resume) a sweep; what it did, or with `dry_run` what it would do."""
-    if command.batch_size < 1:
-        raise InputError(f"the batch size must be at least 1, not {command.batch_size}")
-    known = rules.screener.lexicon.categories
-    if command.category is not None and command.category not in known:
-        raise InputError(
-            f"unknown content category {command.category!r}; use one of: {', '.join(sorted(known))}"
-        )
+    check_sweep(command, rules)
     category = command.category
     policy_version = rules.screener.policy.version
     lexicon_version = rules.screener.lexicon.version
@@ -117,6 +119,8 @@ def sweep(
             category=category, policy_version=policy_version, lexicon_version=lexicon_version
         )
         run = unfinished or start(False)
+        _supersede_stale(uow, run, actor=command.actor, now=now)
+        record_rules(uow, rules, actor=command.actor, now=now)
         uow.commit()
     _run(uow, rules, command, run, now=now, progress=progress, commit=True)
     with uow:
@@ -138,6 +142,46 @@ def sweep(
         )
         uow.commit()
     return summary
+
+
+def check_sweep(command: Sweep, rules: Rules) -> None:
+    """Refuse a sweep that cannot run (`InputError`): before starting one in the background."""
+    if command.batch_size < 1:
+        raise InputError(f"the batch size must be at least 1, not {command.batch_size}")
+    known = rules.screener.lexicon.categories
+    if command.category is not None and command.category not in known:
+        raise InputError(
+            f"unknown content category {command.category!r}; use one of: {', '.join(sorted(known))}"
+        )
+
+
+def _supersede_stale(uow: UnitOfWork, run: SweepRun, *, actor: str, now: datetime) -> None:
+    """Close the runs left ``running`` under another lexicon or policy than `run`'s: their
+    rules are no longer the day's, so they are never resumed. What they did stands (each
+    action was right under the rules it was decided with); `run` re-screens what is left."""
+    for stale in uow.sweeps.running():
+        if stale.id == run.id or (stale.policy_version, stale.lexicon_version) == (
+            run.policy_version,
+            run.lexicon_version,
+        ):
+            continue
+        summary = uow.sweeps.summary(stale.id)
+        uow.sweeps.supersede(stale.id, summary, by=run.id, at=now)
+        audit.append(
+            uow,
+            actor=actor,
+            action="sweep.supersede",
+            subject=Subject("sweep", str(stale.id)),
+            payload={
+                "superseded_by": run.id,
+                "policy_version": stale.policy_version,
+                "lexicon_version": stale.lexicon_version,
+                "new_policy_version": run.policy_version,
+                "new_lexicon_version": run.lexicon_version,
+                **summary.to_dict(),
+            },
+            at=now,
+        )
 
 
 def _run(
@@ -164,6 +208,7 @@ def _run(
     cursor = run.cursor
     with step():
         total = uow.sweeps.count_after(cursor, statuses=SWEPT_STATUSES)
+        clones = SweepClones.load(uow)
     if progress is not None:
         progress.start(total)
     while True:
@@ -177,11 +222,13 @@ def _run(
         if not apps:
             return
         todo = [app for app in apps if app.id not in done]
-        flagged = _flagged(rules.screener, [app for app in todo if app.id not in settled])
+        fresh = [app for app in todo if app.id not in settled]
+        flagged = _flagged(rules.screener, fresh)
+        flagged |= clones.suspects([app for app in fresh if app.id not in flagged])
         for app in todo:
             if app.id in flagged:
                 with step():
-                    _decide(uow, rules, run, app.appid, now=now)
+                    clones.note(uow, _decide(uow, rules, run, app.appid, now=now))
                 if progress is not None:
                     progress.advance(1)
         passed = [app.id for app in todo if app.id not in flagged]
@@ -193,15 +240,15 @@ def _run(
         cursor = apps[-1].id
 
 
-def _flagged(screener: Screener, apps: Sequence[App]) -> set[int]:
+def _flagged(screener: Screener, apps: Sequence[SweptApp]) -> set[int]:
     """The ids of the apps with a surface that does not pass: one batch per surface."""
     if not apps:
         return set()
     flagged: set[int] = set()
     for surface, texts in (
-        ("app_name", [(app.id, app.content.name) for app in apps]),
-        ("app_description", [(app.id, app.content.description) for app in apps]),
-        ("app_page", [(app.id, page) for app in apps for page in app.content.pages]),
+        ("app_name", [(app.id, app.name) for app in apps]),
+        ("app_description", [(app.id, app.description) for app in apps]),
+        ("app_page", [(app.id, page) for app in apps for page in app.pages]),
     ):
         if not texts:
             continue
@@ -212,8 +259,11 @@ def _flagged(screener: Screener, apps: Sequence[App]) -> set[int]:
     return flagged
 
 
-def _decide(uow: UnitOfWork, rules: Rules, run: SweepRun, appid: str, *, now: datetime) -> None:
-    """Re-decide one app and punish a violation, with its item, in the open transaction."""
+def _decide(
+    uow: UnitOfWork, rules: Rules, run: SweepRun, appid: str, *, now: datetime
+) -> list[str]:
+    """Re-decide one app and punish a violation, with its item, in the open transaction; the
+    appids whose status the penalty moved."""
     app = uow.apps.get(appid, for_update=True)
     assert app is not None  # apps are never deleted
     unchanged = app.status not in SWEPT_STATUSES or uow.sweeps.rejected_with(
@@ -221,7 +271,7 @@ def _decide(uow: UnitOfWork, rules: Rules, run: SweepRun, appid: str, *, now: da
     )
     if unchanged:  # moved meanwhile (a blacklist earlier in the batch), or punished already
         uow.sweeps.add_item(run.id, app.id, outcome="unchanged", at=now)
-        return
+        return []
     principal = uow.principals.get(app.principal_id)
     assert principal is not None  # a foreign key
     submission = Submission.change(
@@ -241,7 +291,7 @@ def _decide(uow: UnitOfWork, rules: Rules, run: SweepRun, appid: str, *, now: da
         run.category is not None and run.category not in found
     ):
         uow.sweeps.add_item(run.id, app.id, outcome="unchanged", at=now)
-        return
+        return []
     record = record_decision(
         uow,
         app,
@@ -255,8 +305,8 @@ def _decide(uow: UnitOfWork, rules: Rules, run: SweepRun, appid: str, *, now: da
         uow, rules, app, principal, decision, record, before=app.status, now=now
     )
     uow.sweeps.tag_actions(run.id, [penalty.id for penalty in penalties])
-    moved = [app.appid, *(p.appid for p in penalties if p.appid is not None)]
-    refresh_search(uow, list(dict.fromkeys(moved)), now=now)
+    moved = list(dict.fromkeys([app.appid, *(p.appid for p in penalties if p.appid)]))
+    refresh_search(uow, moved, now=now)
     uow.sweeps.add_item(
         run.id,
         app.id,
@@ -265,3 +315,4 @@ def _decide(uow: UnitOfWork, rules: Rules, run: SweepRun, appid: str, *, now: da
         action_id=penalties[0].id if penalties else None,
         at=now,
     )
+    return moved

@@ -15,13 +15,14 @@ these over SQLAlchemy; tests may implement them in memory.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Generator, Iterable, Sequence
+from collections.abc import Collection, Generator, Iterable, Iterator, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
 from shenhe.domain.apps import AppContent, AppStatus
 from shenhe.domain.audit import AuditRecord, ChainState
+from shenhe.domain.clones import ClonePrint
 from shenhe.domain.penalties import Strike
 from shenhe.domain.pii import SealedValue
 from shenhe.domain.principals import Principal
@@ -34,7 +35,7 @@ from shenhe.domain.registry import (
     EnforcementRecord,
 )
 from shenhe.domain.search import SearchCandidate, SearchDocument, SearchHit
-from shenhe.domain.sweeps import SweepRun, SweepSummary
+from shenhe.domain.sweeps import SweepRun, SweepSummary, SweptApp
 
 
 class AuditLogRepository(Protocol):
@@ -55,6 +56,10 @@ class AuditLogRepository(Protocol):
 
     def get(self, seq: int) -> AuditRecord | None:
         """The record numbered `seq`, if it is stored."""
+        ...
+
+    def latest(self, subject_type: str, subject_id: str) -> AuditRecord | None:
+        """The newest record about this subject, if any is stored."""
         ...
 
     def stream(self, *, after: int = 0, through: int | None = None) -> Generator[AuditRecord]:
@@ -278,6 +283,15 @@ class SweepRepository(Protocol):
         """The latest run still ``running`` (not a dry one) with these settings, to resume."""
         ...
 
+    def running(self) -> list[SweepRun]:
+        """Every run still ``running`` (not a dry one), oldest first."""
+        ...
+
+    def supersede(self, run_id: int, summary: SweepSummary, *, by: int, at: datetime) -> None:
+        """Close a run left ``running`` as ``failed``, superseded by run `by`; its summary is
+        what it did before it stopped."""
+        ...
+
     def start(
         self,
         *,
@@ -291,9 +305,11 @@ class SweepRepository(Protocol):
         """Store a new run, ``running``, its cursor at 0."""
         ...
 
-    def apps_after(self, after: int, *, limit: int, statuses: Collection[AppStatus]) -> list[App]:
+    def apps_after(
+        self, after: int, *, limit: int, statuses: Collection[AppStatus]
+    ) -> list[SweptApp]:
         """Up to `limit` apps whose id is above `after` and whose status is one of
-        `statuses`, in id order."""
+        `statuses`, in id order: their ids and texts."""
         ...
 
     def count_after(self, after: int, *, statuses: Collection[AppStatus]) -> int:
@@ -336,11 +352,33 @@ class SweepRepository(Protocol):
         ...
 
     def finish(self, run_id: int, summary: SweepSummary, *, at: datetime) -> None:
-        """Mark the run ``finished`` with its summary."""
+        """Mark the run ``finished`` with its summary (unless it was superseded meanwhile)."""
         ...
 
     def summary(self, run_id: int, *, dry_run: bool = False) -> SweepSummary:
         """What the run did, counted from its items and tagged actions."""
+        ...
+
+
+class ClonePrintRepository(Protocol):
+    """The clone prints of the banned apps (kept in step by the app repository: a banned
+    app has the print of its current version, any other none)."""
+
+    def candidates(self, print_: ClonePrint) -> dict[str, ClonePrint]:
+        """appid → print of the banned apps that may be `print_`'s originals (sharing an LSH
+        band, or its name or the sound of it); a bounded number, the likeliest first."""
+        ...
+
+    def stream(self) -> Iterator[tuple[str, ClonePrint]]:
+        """(appid, print) of every banned app, read in batches."""
+        ...
+
+    def of_apps(self, appids: Sequence[str]) -> dict[str, ClonePrint]:
+        """appid → print of those of `appids` that are banned."""
+        ...
+
+    def count(self) -> int:
+        """How many banned apps have a print."""
         ...
 
 
@@ -380,6 +418,11 @@ class UnitOfWork(Protocol):
     @property
     def sweeps(self) -> SweepRepository:
         """Sweep runs and items, in this unit's transaction."""
+        ...
+
+    @property
+    def clones(self) -> ClonePrintRepository:
+        """The clone prints of banned apps, in this unit's transaction."""
         ...
 
     def __enter__(self) -> Self: ...

@@ -1,15 +1,23 @@
-"""The app repository over SQLAlchemy: `App` ↔ ``apps``, `AppVersion` ↔ ``app_versions``."""
+"""The app repository over SQLAlchemy: `App` ↔ ``apps``, `AppVersion` ↔ ``app_versions``.
+
+Whenever it stores an app's status or content it keeps the app's clone print in step
+(`shenhe.adapters.db.clones`): a banned app has the print of its current version, any other
+app none. So every use case that bans or un-bans an app — a decision, a penalty, a blacklist,
+a lifted ban — updates the prints in its own transaction without knowing they exist.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from shenhe.adapters.db.schema import AppRow, AppVersionRow
+from shenhe.adapters.db.clones import SqlClonePrints
+from shenhe.adapters.db.schema import AppRow, AppVersionRow, CloneBandRow, ClonePrintRow
 from shenhe.domain.apps import AppContent, AppStatus
+from shenhe.domain.clones import ClonePrint
 from shenhe.domain.registry import App, AppVersion
 
 LOOKUP_CHUNK = 500
@@ -21,6 +29,7 @@ class SqlApps:
 
     def __init__(self, session: Session) -> None:
         self._session = session
+        self._prints = SqlClonePrints(session)
 
     def get(self, appid: str, *, for_update: bool = False) -> App | None:
         statement = select(AppRow).where(AppRow.appid == appid)
@@ -46,6 +55,8 @@ class SqlApps:
         )
         self._session.add(row)
         self._session.flush()
+        if status is AppStatus.BANNED:
+            self._prints.put(row.id, row.version, _print(content))
         return _app(row)
 
     def update(self, app: App) -> None:
@@ -62,11 +73,27 @@ class SqlApps:
                 updated_at=app.updated_at,
             )
         )
+        if app.status is AppStatus.BANNED:
+            self._prints.put(app.id, app.version, _print(app.content))
+        else:
+            self._prints.remove(app.id)
 
     def set_status(self, appid: str, status: AppStatus, *, at: datetime) -> None:
         self._session.execute(
             update(AppRow).where(AppRow.appid == appid).values(status=status.value, updated_at=at)
         )
+        if status is AppStatus.BANNED:
+            row = self._session.execute(
+                select(AppRow.id, AppRow.version, AppRow.name, AppRow.description, AppRow.pages)
+                .where(AppRow.appid == appid)
+            ).one_or_none()
+            if row is not None:
+                app_id, version, name, description, pages = row
+                self._prints.put(app_id, version, ClonePrint.of(name, description, pages))
+            return
+        the_app = select(AppRow.id).where(AppRow.appid == appid).scalar_subquery()
+        self._session.execute(delete(CloneBandRow).where(CloneBandRow.app_id == the_app))
+        self._session.execute(delete(ClonePrintRow).where(ClonePrintRow.app_id == the_app))
 
     def add_version(self, app: App, *, actor: str, at: datetime) -> None:
         self._session.add(
@@ -136,6 +163,10 @@ class SqlApps:
             select(AppRow.status, func.count()).group_by(AppRow.status).order_by(AppRow.status)
         )
         return {status: count for status, count in rows}
+
+
+def _print(content: AppContent) -> ClonePrint:
+    return ClonePrint.of(content.name, content.description, content.pages)
 
 
 def _app(row: AppRow) -> App:

@@ -85,6 +85,15 @@ class SqlAuditLog:
         row = self._session.execute(select(*_COLUMNS).where(AuditRow.seq == seq)).one_or_none()
         return None if row is None else _record(*row)
 
+    def latest(self, subject_type: str, subject_id: str) -> AuditRecord | None:
+        row = self._session.execute(
+            select(*_COLUMNS)
+            .where(AuditRow.subject_type == subject_type, AuditRow.subject_id == subject_id)
+            .order_by(AuditRow.seq.desc())
+            .limit(1)
+        ).one_or_none()
+        return None if row is None else _record(*row)
+
     def stream(self, *, after: int = 0, through: int | None = None) -> Generator[AuditRecord]:
         statement = select(*_COLUMNS).where(AuditRow.seq > after).order_by(AuditRow.seq)
         if through is not None:

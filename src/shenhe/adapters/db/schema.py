@@ -7,6 +7,7 @@
         │      └──< enforcement_actions >── strikes
         │
     sweep_runs ──< sweep_items >── apps
+    apps ──○ clone_prints ──< clone_bands      (banned apps only: their clone prints)
     audit_log (seq 1, 2, 3 …, hash-chained)      audit_chain (one row: anchor and head)
 
 Conventions: surrogate integer keys; business identifiers (``appid``, ``uscc``) unique;
@@ -33,6 +34,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -274,6 +276,34 @@ class SweepItemRow(Base):
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
     action_id: Mapped[int | None] = mapped_column(ForeignKey("enforcement_actions.id"))
     screened_at: Mapped[datetime]
+
+
+class ClonePrintRow(Base):
+    """The clone print of a banned app at its current version (`shenhe.domain.clones`),
+    written in the transaction that bans it and deleted in the one that lifts the ban."""
+
+    __tablename__ = "clone_prints"
+    __table_args__ = (Index(None, "name"), Index(None, "sound"))
+
+    app_id: Mapped[int] = mapped_column(ForeignKey("apps.id"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(Text)
+    """The folded name (looked up for a clone by name)."""
+    sound: Mapped[str] = mapped_column(Text)
+    """The folded name read aloud: every hanzi by its homophone class."""
+    print: Mapped[bytes] = mapped_column(LargeBinary)
+    """`ClonePrint.to_bytes`."""
+
+
+class CloneBandRow(Base):
+    """One LSH band key of a banned app's print: apps sharing a key are clone candidates."""
+
+    __tablename__ = "clone_bands"
+    __table_args__ = (Index(None, "key"),)
+
+    app_id: Mapped[int] = mapped_column(ForeignKey("clone_prints.app_id"), primary_key=True)
+    band: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[int] = mapped_column(BigInteger)
 
 
 class AuditRow(Base):

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from shenhe.adapters.db.apps import LOOKUP_CHUNK, _app
+from shenhe.adapters.db.apps import LOOKUP_CHUNK
 from shenhe.adapters.db.enforcement import RUNG_COLUMN
 from shenhe.adapters.db.schema import (
     AppRow,
@@ -27,8 +27,7 @@ from shenhe.adapters.db.schema import (
 from shenhe.domain import reasons
 from shenhe.domain.apps import AppStatus
 from shenhe.domain.ladder import Rung
-from shenhe.domain.registry import App
-from shenhe.domain.sweeps import SweepRun, SweepSummary
+from shenhe.domain.sweeps import SweepRun, SweepSummary, SweptApp
 
 _RUNG_OF = {value: rung for rung, value in RUNG_COLUMN.items()}
 _current_version = AppRow.version == DecisionRow.version
@@ -60,6 +59,25 @@ class SqlSweeps:
         row = self._session.execute(statement).scalar_one_or_none()
         return None if row is None else _run(row)
 
+    def running(self) -> list[SweepRun]:
+        rows = self._session.execute(
+            select(SweepRunRow)
+            .where(SweepRunRow.status == "running", SweepRunRow.dry_run.is_(False))
+            .order_by(SweepRunRow.id)
+        ).scalars()
+        return [_run(row) for row in rows]
+
+    def supersede(self, run_id: int, summary: SweepSummary, *, by: int, at: datetime) -> None:
+        self._session.execute(
+            update(SweepRunRow)
+            .where(SweepRunRow.id == run_id, SweepRunRow.status == "running")
+            .values(
+                status="failed",
+                summary={**summary.to_dict(), "superseded_by": by},
+                finished_at=at,
+            )
+        )
+
     def start(
         self,
         *,
@@ -85,14 +103,21 @@ class SqlSweeps:
         self._session.flush()
         return _run(row)
 
-    def apps_after(self, after: int, *, limit: int, statuses: Collection[AppStatus]) -> list[App]:
+    def apps_after(
+        self, after: int, *, limit: int, statuses: Collection[AppStatus]
+    ) -> list[SweptApp]:
+        # only the columns screened, as tuples: a sweep reads every app, and ORM entities
+        # (or parsing their timestamps) would cost more than screening them
         rows = self._session.execute(
-            select(AppRow)
+            select(AppRow.id, AppRow.appid, AppRow.name, AppRow.description, AppRow.pages)
             .where(AppRow.id > after, AppRow.status.in_([s.value for s in statuses]))
             .order_by(AppRow.id)
             .limit(limit)
-        ).scalars()
-        return [_app(row) for row in rows]
+        )
+        return [
+            SweptApp(app_id, appid, name, description, tuple(pages))
+            for app_id, appid, name, description, pages in rows
+        ]
 
     def count_after(self, after: int, *, statuses: Collection[AppStatus]) -> int:
         return int(
@@ -182,7 +207,7 @@ class SqlSweeps:
     def finish(self, run_id: int, summary: SweepSummary, *, at: datetime) -> None:
         self._session.execute(
             update(SweepRunRow)
-            .where(SweepRunRow.id == run_id)
+            .where(SweepRunRow.id == run_id, SweepRunRow.status == "running")
             .values(status="finished", summary=summary.to_dict(), finished_at=at)
         )
 

@@ -5,7 +5,7 @@
         audit.append(uow, ...)      # the services see only the repositories: `uow.audit`,
                                     # `uow.principals`, `uow.apps`, `uow.decisions`,
                                     # `uow.enforcement`, `uow.search`,
-                                    # `uow.sweeps`
+                                    # `uow.sweeps`, `uow.clones`
         uow.commit()
     # leaving the block rolls back whatever was not committed, and closes the session
 
@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from shenhe.adapters.db.apps import SqlApps
 from shenhe.adapters.db.audit import SqlAuditLog
+from shenhe.adapters.db.clones import SqlClonePrints
 from shenhe.adapters.db.decisions import SqlDecisions
 from shenhe.adapters.db.enforcement import SqlEnforcement
 from shenhe.adapters.db.errors import storage_error, translated
@@ -40,6 +41,7 @@ class SqlUnitOfWork:
     enforcement: SqlEnforcement
     search: SqlSearchIndex
     sweeps: SqlSweeps
+    clones: SqlClonePrints
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -56,6 +58,7 @@ class SqlUnitOfWork:
         self.enforcement = SqlEnforcement(self._session)
         self.search = SqlSearchIndex(self._session)
         self.sweeps = SqlSweeps(self._session)
+        self.clones = SqlClonePrints(self._session)
         return self
 
     def __exit__(

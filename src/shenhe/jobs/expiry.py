@@ -1,0 +1,136 @@
+"""Expired penalties lift themselves: a daemon thread of ``shenhe serve`` runs
+`shenhe.services.expiry.lift_expired` every ``lift_interval`` seconds.
+
+Each round is one transaction (the service's): every penalty past its end is lifted, every
+blacklist whose end has come is ended, each with its audit record, and the apps get back the
+status their penalty recorded. A round that fails (the database is down, not migrated) is
+logged and the next one tries again. Running it in several processes at once is safe: a
+penalty is marked lifted once (`mark_lifted` is conditional), so two rounds never lift it
+twice.
+
+Given the server's `Rules`, each round first audits a change of the lexicon, policy,
+catalogue or ladder in use (`shenhe.services.rules_audit`), so a reload by ``--watch`` is in
+the audit log within one interval.
+
+The database is opened on the first round, not before, and never created: while the SQLite
+file of ``SHENHE_DATABASE_URL`` does not exist there is nothing to lift, and an API that only
+screens texts keeps running without one.
+
+    scheduler = ExpiryScheduler(settings)
+    with scheduler:        # starts the thread; stops it (and closes the database) on exit
+        serve_forever()
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+
+from sqlalchemy.engine import make_url
+
+from shenhe.adapters.db import Database
+from shenhe.bootstrap import build_database, build_unit_of_work
+from shenhe.config import Settings
+from shenhe.domain.audit import SYSTEM_ACTOR
+from shenhe.errors import ShenheError
+from shenhe.services.expiry import LiftReport, lift_expired
+from shenhe.services.rules import Rules
+from shenhe.services.rules_audit import record_rules
+
+logger = logging.getLogger(__name__)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class ExpiryScheduler:
+    """Lifts expired penalties every `interval` seconds (``settings.lift_interval``)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        interval: float | None = None,
+        clock: Callable[[], datetime] = _utcnow,
+        rules: Rules | None = None,
+    ) -> None:
+        self.settings = settings
+        self.rules = rules
+        """When given, each round also audits a change of the rules in use (a reload)."""
+        self.interval = settings.lift_interval if interval is None else interval
+        self.clock = clock
+        self._database: Database | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def tick(self) -> LiftReport | None:
+        """One round: what was lifted, or None when there is no database yet."""
+        database = self._open()
+        if database is None:
+            return None
+        now = self.clock()
+        if self.rules is not None:
+            uow = build_unit_of_work(database)
+            with uow:
+                if record_rules(uow, self.rules, actor=SYSTEM_ACTOR, now=now):
+                    uow.commit()
+        report = lift_expired(build_unit_of_work(database), now=now)
+        if report.lifted or report.unblacklisted:
+            logger.info(
+                "lifted %d expired penalties, ended %d blacklists",
+                len(report.lifted),
+                len(report.unblacklisted),
+            )
+        return report
+
+    def _open(self) -> Database | None:
+        if self._database is None:
+            url = make_url(self.settings.database_url)
+            file = url.database if url.get_backend_name() == "sqlite" else None
+            if file and file != ":memory:" and not Path(file).exists():
+                return None
+            self._database = build_database(self.settings)
+        return self._database
+
+    def run(self) -> None:
+        """A round every `interval` seconds until `stop` is called. Never raises."""
+        while not self._stop.wait(self.interval):
+            try:
+                self.tick()
+            except ShenheError as exc:
+                logger.error("expired penalties not lifted this round: %s", exc)
+            except Exception:  # keep the scheduler alive whatever one round does
+                logger.exception("lifting expired penalties failed")
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self.run, name="shenhe-expiry", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float | None = 10.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+        if self._database is not None:
+            self._database.dispose()
+            self._database = None
+
+    def __enter__(self) -> ExpiryScheduler:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
