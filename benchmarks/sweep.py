@@ -60,7 +60,7 @@ HANZI = (
 )
 """Characters the synthetic texts are drawn from: each description is its own, so two ordinary
 apps share few trigrams (as in a real registry), and the clone check has real work to do."""
-CLONE_SHARE = 0.002
+CLONE_SHARE = 0.001
 """Apps whose description copies a loan app's pitch without its loan term: clones for the
 sweep to catch once the loan app is banned (if the loan app comes first in id order)."""
 BAD_TERMS = ("无抵押秒批贷款", "小额贷款当天放款", "无抵押贷款秒到账")
@@ -99,7 +99,7 @@ class _Content:
     def next(self) -> tuple[str, str, str, list[str], bool]:
         rng = self.rng
         # names are unique on the platforms (a few collide here, as homophones do)
-        name = rng.choice(PREFIXES) + _phrase(rng, 1, 3) + rng.choice(THINGS) + rng.choice(SUFFIXES)
+        name = rng.choice(PREFIXES) + _phrase(rng, 2, 3) + rng.choice(THINGS) + rng.choice(SUFFIXES)
         description = _text(rng)
         pages = [_phrase(rng, 4, 10), _phrase(rng, 4, 10)]
         roll = rng.random()

@@ -11,9 +11,9 @@ sweep).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, delete, func, insert, or_, select
+from sqlalchemy import Connection, Table, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from shenhe.adapters.db.schema import AppRow, CloneBandRow, ClonePrintRow
@@ -23,14 +23,19 @@ CANDIDATES = 64
 """Most prints one look-up reads: those sharing the most bands (the most alike by content),
 and those of the same name. Bounds a look-up when many banned apps share one template."""
 STREAM_BATCH = 1000
+_PRINTS = cast(Table, ClonePrintRow.__table__)
+_BANDS = cast(Table, CloneBandRow.__table__)
 
 
 def insert_print(
     executor: Session | Connection, app_id: int, version: int, print_: ClonePrint
 ) -> None:
-    """Store `print_` as the print of app `app_id` at `version` (none must be stored)."""
+    """Store `print_` as the print of app `app_id` at `version` (none must be stored): Core
+    statements on the connection (the ORM's bulk path costs more than the print)."""
+    if isinstance(executor, Session):
+        executor = executor.connection()
     executor.execute(
-        insert(ClonePrintRow),
+        insert(_PRINTS),
         [
             {
                 "app_id": app_id,
@@ -44,7 +49,7 @@ def insert_print(
     keys = print_.band_keys
     if keys:
         executor.execute(
-            insert(CloneBandRow),
+            insert(_BANDS),
             [{"app_id": app_id, "band": band, "key": key} for band, key in enumerate(keys)],
         )
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import Table, and_, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from shenhe.adapters.db.apps import LOOKUP_CHUNK
@@ -30,6 +31,7 @@ from shenhe.domain.ladder import Rung
 from shenhe.domain.sweeps import SweepRun, SweepSummary, SweptApp
 
 _RUNG_OF = {value: rung for rung, value in RUNG_COLUMN.items()}
+_ITEMS = cast(Table, SweepItemRow.__table__)
 _current_version = AppRow.version == DecisionRow.version
 
 
@@ -182,9 +184,9 @@ class SqlSweeps:
         self._session.flush()
 
     def add_unchanged(self, run_id: int, app_ids: Sequence[int], *, at: datetime) -> None:
-        if app_ids:
-            self._session.execute(
-                insert(SweepItemRow),
+        if app_ids:  # one executemany on the connection: the ORM's bulk path costs 40 µs a row
+            self._session.connection().execute(
+                insert(_ITEMS),
                 [
                     {"run_id": run_id, "app_id": app_id, "outcome": "unchanged", "screened_at": at}
                     for app_id in app_ids
