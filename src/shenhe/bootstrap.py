@@ -10,16 +10,22 @@ Nothing happens at import.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import reduce
 
 from shenhe.adapters.db import Database, SqlUnitOfWork
 from shenhe.adapters.keyfile import read_or_create_master_key
+from shenhe.adapters.sms import LogSmsGateway
 from shenhe.config import Settings
+from shenhe.domain.otp import OtpRules
 from shenhe.domain.pii import Keyring, PiiKeys, parse_master_key
+from shenhe.errors import ConfigError
 from shenhe.policy.policy import Policy
 from shenhe.screening.lexicon import Lexicon
 from shenhe.screening.screener import Screener
+from shenhe.services.accounts import AccountPolicy
 from shenhe.services.rules import Rules
+from shenhe.services.verification import IdentityVerifier, LocalVerifier
 
 
 def build_lexicon(settings: Settings) -> Lexicon:
@@ -76,3 +82,33 @@ def build_rules(settings: Settings, screener: Screener | None = None) -> Rules:
     built-in category catalogue, penalty ladder and brand list, and an empty clone index of
     banned apps (filled from the database on first use). Build one per database."""
     return Rules(screener if screener is not None else build_screener(settings))
+
+
+def build_account_policy(settings: Settings) -> AccountPolicy:
+    """The operator's account rules: accounts per identity, the re-verification period, the
+    one-time codes' lifetime, attempts and resend throttle."""
+    return AccountPolicy(
+        per_identity=settings.accounts_per_identity,
+        reverify_after=timedelta(days=settings.account_reverify_days),
+        otp=OtpRules(
+            ttl=timedelta(seconds=settings.otp_ttl_seconds),
+            max_attempts=settings.otp_max_attempts,
+            resend_after=timedelta(seconds=settings.otp_resend_seconds),
+        ),
+    )
+
+
+def build_verifier(settings: Settings) -> IdentityVerifier:
+    """The identity verifier ``SHENHE_IDENTITY_VERIFIER`` names: the built-in local one, or
+    the third-party service at ``SHENHE_VERIFIER_URL`` (with retries and a circuit breaker).
+    Build one per process: the circuit breaker's state lives in it."""
+    if settings.identity_verifier == "local":
+        return LocalVerifier(min_age=settings.identity_min_age)
+    raise ConfigError(
+        f"SHENHE_IDENTITY_VERIFIER: unknown verifier {settings.identity_verifier!r}"
+    )
+
+
+def build_sms_gateway(settings: Settings) -> LogSmsGateway:
+    """The SMS gateway ``SHENHE_SMS_GATEWAY`` names (``log``: the development gateway)."""
+    return LogSmsGateway()
