@@ -13,9 +13,11 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import reduce
 
+from shenhe.adapters.circuit_breaker import CircuitBreaker
 from shenhe.adapters.db import Database, SqlUnitOfWork
 from shenhe.adapters.keyfile import read_or_create_master_key
 from shenhe.adapters.sms import LogSmsGateway
+from shenhe.adapters.verifier_http import HttpVerifier
 from shenhe.config import Settings
 from shenhe.domain.otp import OtpRules
 from shenhe.domain.pii import Keyring, PiiKeys, parse_master_key
@@ -104,6 +106,23 @@ def build_verifier(settings: Settings) -> IdentityVerifier:
     Build one per process: the circuit breaker's state lives in it."""
     if settings.identity_verifier == "local":
         return LocalVerifier(min_age=settings.identity_min_age)
+    if settings.identity_verifier == "http":
+        if not settings.verifier_url:
+            raise ConfigError("SHENHE_VERIFIER_URL: the http identity verifier needs its URL")
+        key = settings.verifier_api_key
+        try:
+            return HttpVerifier(
+                settings.verifier_url,
+                api_key=None if key is None else key.get_secret_value(),
+                timeout=settings.verifier_timeout,
+                retries=settings.verifier_retries,
+                breaker=CircuitBreaker(
+                    failures=settings.verifier_breaker_failures,
+                    cooldown=settings.verifier_breaker_cooldown,
+                ),
+            )
+        except ValueError as exc:
+            raise ConfigError(f"SHENHE_VERIFIER_URL: {exc}") from None
     raise ConfigError(
         f"SHENHE_IDENTITY_VERIFIER: unknown verifier {settings.identity_verifier!r}"
     )
