@@ -109,7 +109,7 @@ class HttpVerifier:
 
     def backoff(self, attempt: int, retry_after: float | None = None) -> float:
         """Seconds to wait before retry `attempt` + 1: full jitter, capped."""
-        ceiling = min(self.backoff_max, self.backoff_base * 2**attempt)
+        ceiling = min(self.backoff_max, self.backoff_base * float(2**attempt))
         wait = self._jitter() * ceiling
         if retry_after is not None:
             wait = max(wait, min(retry_after, self.backoff_max))
