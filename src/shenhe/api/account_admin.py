@@ -37,8 +37,8 @@ def close_account(account_id: int, body: CloseIn, request: Request) -> dict[str,
     moment = now()
     if body.days is not None and body.permanent:
         raise SubmissionError("give days or permanent, not both", field="days")
-    if body.blacklist and body.days is None and not body.permanent:
-        raise SubmissionError("a blacklist needs days or permanent", field="days")
+    if not body.blacklist and (body.days is not None or body.permanent):
+        raise SubmissionError("days and permanent go with blacklist", field="days")
     until = None if body.days is None else moment + timedelta(days=body.days)
     command = account_admin.CloseAccount(account_id, body.reason, body.blacklist, until)
     account = account_admin.close_account(

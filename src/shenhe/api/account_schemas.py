@@ -70,7 +70,9 @@ class CodeIn(_In):
 class CloseIn(_In):
     reason: Text = Field(description="Why (goes into the audit log), at least 4 characters.")
     blacklist: bool = Field(default=False, description="Bar the identity from registering again.")
-    days: int | None = Field(default=None, ge=1, le=36500, description="Blacklist for N days.")
+    days: int | None = Field(
+        default=None, ge=1, le=36500, description="Blacklist for N days (default: for good)."
+    )
     permanent: bool = Field(default=False, description="Blacklist for good.")
 
 

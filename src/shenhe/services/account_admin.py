@@ -170,6 +170,8 @@ def reveal_account_value(
         raise SubmissionError(f"must be one of {', '.join(sorted(PII_FIELDS))}", field="field")
     with uow:
         account = _account(uow, account_id)
+        if account.status == "deleted":
+            raise AccountStateError(f"account {account_id} was deleted; its identity is erased")
         if field not in account.identity:
             raise NotFoundError(f"{field} of account", str(account_id))
         value = _open(uow, keyring, account, field)
