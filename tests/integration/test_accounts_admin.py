@@ -104,6 +104,14 @@ def test_closing_needs_a_reason_and_a_closed_account_is_not_closed_twice(uow: Un
         account_admin.close_account(
             account_admin.CloseAccount(account.id, " "), uow, keyring(), actor="x", now=NOW
         )
+    with pytest.raises(SubmissionError, match="identity number"):
+        account_admin.close_account(
+            account_admin.CloseAccount(account.id, f"same as {WANG_ID}"),
+            uow,
+            keyring(),
+            actor="x",
+            now=NOW,
+        )
     close(uow, account.id)
     with pytest.raises(AccountStateError):
         close(uow, account.id)

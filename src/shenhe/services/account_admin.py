@@ -26,6 +26,7 @@ value is returned, so no value is ever shown without its record.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -46,6 +47,7 @@ from shenhe.services.unit_of_work import UnitOfWork
 ErasureStep = Callable[[UnitOfWork, int, datetime], None]
 """One step of deleting an account: ``step(uow, account_id, now)``, inside the transaction."""
 MIN_REASON = 4
+_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
 MAX_REASON = 500
 
 
@@ -242,4 +244,10 @@ def _reason(reason: object) -> str:
     text = reason.strip()
     if len(text) > MAX_REASON or not text.isprintable():
         raise SubmissionError(f"must be at most {MAX_REASON} printable characters", field="reason")
+    if _NUMBER.search(text):
+        raise SubmissionError(
+            "must not hold an identity number (the audit log keeps no clear PII); refer to the "
+            "account or the case instead",
+            field="reason",
+        )
     return text
