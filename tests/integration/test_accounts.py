@@ -70,24 +70,24 @@ def test_an_organisation_registers_with_its_responsible_person(uow: UnitOfWork) 
     assert ORG_USCC not in str(account.to_dict())
 
 
-@pytest.mark.parametrize(
-    ("change", "code"),
-    [
-        ({"id_number": WANG_ID[:-1] + "0"}, "id_number.check_digit"),
-        ({"id_number": "99" + WANG_ID[2:]}, "id_number.region"),
-        ({"id_number": WANG_ID[:10] + "1399" + WANG_ID[14:]}, "id_number.birth_date"),
-        ({"id_number": WANG_ID[:17]}, "id_number.length"),
-        ({"mobile": "12800138000"}, "mobile.prefix"),
-        ({"mobile": "1380013800"}, "mobile.length"),
-    ],
-)
+STRUCTURAL = [
+    ({"id_number": WANG_ID[:-1] + "0"}, "id_number.check_digit"),
+    ({"id_number": "99" + WANG_ID[2:]}, "id_number.region"),
+    ({"id_number": WANG_ID[:10] + "1399" + WANG_ID[14:]}, "id_number.birth_date"),
+    ({"id_number": WANG_ID[:17]}, "id_number.length"),
+    ({"mobile": "12800138000"}, "mobile.prefix"),
+    ({"mobile": "1380013800"}, "mobile.length"),
+]
+
+
 def test_a_structural_check_names_the_field_and_the_check_and_stores_nothing(
-    uow: UnitOfWork, database: Database, change: dict[str, str], code: str
+    uow: UnitOfWork, database: Database
 ) -> None:
-    with pytest.raises(IdentityError) as failure:
-        register(uow, {**WANG, **change})
-    assert failure.value.code == code
-    assert WANG_ID not in str(failure.value)
+    for change, code in STRUCTURAL:
+        with pytest.raises(IdentityError) as failure:
+            register(uow, {**WANG, **change})
+        assert failure.value.code == code
+        assert WANG_ID not in str(failure.value)
     assert dump(database, "accounts", "audit_log") == ""
 
 
