@@ -4,6 +4,7 @@ one-time code, and the publishing rights the publishing side asks for."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -190,3 +191,24 @@ def test_an_unknown_account_is_not_found(uow: UnitOfWork) -> None:
         accounts.get_account(42, uow)
     with pytest.raises(NotFoundError):
         account_mobile.send_mobile_code(42, uow, keyring(), LogSmsGateway(), now=NOW)
+
+
+def test_concurrent_registrations_of_one_identity_let_one_through(database: Database) -> None:
+    barrier = threading.Barrier(6)
+    outcomes: list[str] = []
+
+    def attempt(number: int) -> None:
+        uow = database.unit_of_work()
+        barrier.wait()
+        try:
+            register(uow, {**WANG, "mobile": f"1380013800{number}"})
+            outcomes.append("registered")
+        except IdentityTakenError:
+            outcomes.append("taken")
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["registered"] + ["taken"] * 5

@@ -59,6 +59,11 @@ class AccountRepository(Protocol):
         """The account's wrapped data key (None once erased)."""
         ...
 
+    def lock_identities(self, indexes: Sequence[str]) -> None:
+        """Hold a lock on these blind indexes until the transaction ends, so two
+        registrations of the same identity or mobile number cannot both pass the checks."""
+        ...
+
     def count_identity(self, field: str, indexes: Sequence[str]) -> int:
         """How many accounts not deleted hold an identity `field` with one of these indexes."""
         ...

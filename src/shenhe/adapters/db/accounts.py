@@ -98,6 +98,15 @@ class SqlAccounts:
             select(AccountRow.data_key).where(AccountRow.id == account_id)
         ).scalar_one_or_none()
 
+    def lock_identities(self, indexes: Sequence[str]) -> None:
+        # SQLite: a writing unit of work holds the database's write lock from BEGIN
+        # IMMEDIATE, so registrations are serialised already. PostgreSQL: a transaction-level
+        # advisory lock per index (64 bits of it), taken in order so two never deadlock.
+        if self._session.get_bind().dialect.name != "postgresql":
+            return
+        for key in sorted({int(index[:16], 16) - 2**63 for index in indexes}):
+            self._session.execute(select(func.pg_advisory_xact_lock(key)))
+
     def count_identity(self, field: str, indexes: Sequence[str]) -> int:
         statement = (
             select(func.count(func.distinct(AccountPiiRow.account_id)))
