@@ -225,7 +225,7 @@ def _open(uow: UnitOfWork, keyring: Keyring, account: Account, field: str) -> st
     wrapped = uow.accounts.data_key(account.id)
     if wrapped is None:
         raise AccountStateError(f"account {account.id} was deleted; its identity is erased")
-    return open_identity(unwrap(keyring, wrapped), {field: account.identity[field]})[field]
+    return open_identity(unwrap(keyring, wrapped), {field: account.identity[field]}, keyring)[field]
 
 
 def _account(uow: UnitOfWork, account_id: int) -> Account:

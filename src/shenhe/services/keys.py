@@ -181,7 +181,7 @@ def _accounts(
             wrapped = uow.accounts.data_key(account_id)
             if account is None or wrapped is None:  # deleted meanwhile
                 continue
-            values = open_identity(unwrap(keyring, wrapped), account.identity)
+            values = open_identity(unwrap(keyring, wrapped), account.identity, keyring)
             data_key = new_data_key()
             uow.accounts.replace_identity(
                 account_id,

@@ -109,3 +109,17 @@ def test_tokens_are_random_and_stored_as_hashes():
     assert parse_roles(["pii_reveal", "moderator"]) == ("moderator", "pii_reveal")
     with pytest.raises(ValueError, match="root"):
         parse_roles(["root"])
+
+
+def test_a_swapped_blind_index_does_not_open():
+    data_key = new_data_key()
+    sealed = seal_identity(RING, data_key, {"id_number": "110105199003071239"})
+    other = seal_identity(RING, data_key, {"id_number": "440305198511204563"})
+    swapped = {
+        "id_number": dataclasses.replace(
+            sealed["id_number"], blind_index=other["id_number"].blind_index
+        )
+    }
+    assert open_identity(data_key, swapped) == {"id_number": "110105199003071239"}
+    with pytest.raises(TamperedError, match="blind index"):
+        open_identity(data_key, swapped, RING)
