@@ -240,3 +240,16 @@ def test_the_job_reverifies_the_accounts_due(uow: UnitOfWork) -> None:
     assert (report.checked, report.failed, report.failed_ids) == (1, 1, [li.id])
     assert reverification.reverify_due(uow, ring, LocalVerifier(), now=later).checked == 0
     assert audit.verify(uow).ok
+
+
+def test_a_suspended_account_may_not_publish_until_reinstated(uow: UnitOfWork) -> None:
+    account = register_verified(uow, WANG)
+    suspended = account_admin.suspend_account(account.id, REASON, uow, actor="m", now=NOW)
+    assert suspended.rights_at(NOW).code == "account_suspended"
+    with pytest.raises(AccountStateError, match="not active"):
+        account_admin.suspend_account(account.id, REASON, uow, actor="m", now=NOW)
+    back = account_admin.suspend_account(account.id, REASON, uow, actor="m", now=NOW, suspend=False)
+    assert back.status == "active"
+    with uow:
+        assert accounts.publishing_rights(uow, account.id, NOW).allowed
+    assert actions(uow)[-2:] == ["account.suspend", "account.reinstate"]

@@ -84,6 +84,10 @@ def test_delete_erases_and_operators_are_listed_and_revoked(
     database: Database, migrated_url: str
 ) -> None:
     account = register_verified(database.unit_of_work(), LI)
+    reason = ("--reason", "spam wave")
+    suspended = run(migrated_url, "accounts", "suspend", str(account.id), *reason, "--json")
+    assert json.loads(suspended.stdout)["publishing"]["code"] == "account_suspended"
+    assert run(migrated_url, "accounts", "reinstate", str(account.id), *reason).exit_code == 0
     deleted = run(migrated_url, "accounts", "delete", str(account.id), "--json")
     assert deleted.exit_code == 0, deleted.output
     assert json.loads(deleted.stdout)["identity"] == {}

@@ -1,5 +1,6 @@
-"""What moderators and privileged operators do to accounts: close (and blacklist), delete
-(cryptographic erasure), reveal a sealed value. Each is one transaction with its audit record.
+"""What moderators and privileged operators do to accounts: close (and blacklist), suspend
+and reinstate, delete (cryptographic erasure), reveal a sealed value. Each is one transaction
+with its audit record.
 
 **Closing** for a serious violation with ``blacklist=True`` bars the account's identity (the
 identity number of an individual, the credit code of an organisation) from registering again,
@@ -33,7 +34,7 @@ from datetime import datetime
 from typing import Any
 
 from shenhe.domain.account_vault import open_identity, unwrap
-from shenhe.domain.accounts import PII_FIELDS, Account, identity_ref
+from shenhe.domain.accounts import PII_FIELDS, Account, AccountStatus, identity_ref
 from shenhe.domain.audit import Subject, format_time
 from shenhe.domain.errors import SubmissionError
 from shenhe.domain.operators import Operator
@@ -119,6 +120,39 @@ def close_account(
         assert closed is not None
         uow.commit()
     return closed
+
+
+def suspend_account(
+    account_id: int,
+    reason: str,
+    uow: UnitOfWork,
+    *,
+    actor: str,
+    now: datetime,
+    suspend: bool = True,
+) -> Account:
+    """Suspend an active account (it may not publish) or, with ``suspend=False``, reinstate a
+    suspended one; an ``account.suspend`` / ``account.reinstate`` audit record."""
+    reason = _reason(reason)
+    before: AccountStatus = "active" if suspend else "suspended"
+    after: AccountStatus = "suspended" if suspend else "active"
+    with uow:
+        account = _account(uow, account_id)
+        if account.status != before:
+            raise AccountStateError(f"account {account_id} is {account.status}, not {before}")
+        uow.accounts.set_status(account_id, after, at=now)
+        audit.append(
+            uow,
+            actor=actor,
+            action="account.suspend" if suspend else "account.reinstate",
+            subject=Subject("account", str(account_id)),
+            payload={"reason": reason},
+            at=now,
+        )
+        changed = uow.accounts.get(account_id)
+        assert changed is not None
+        uow.commit()
+    return changed
 
 
 def delete_account(
