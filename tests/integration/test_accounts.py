@@ -184,6 +184,11 @@ def test_codes_expire_and_cannot_be_resent_at_once(uow: UnitOfWork) -> None:
     assert confirmed.mobile_verified_at == later
     with pytest.raises(OtpError):  # a code works once
         account_mobile.confirm_mobile(account.id, fresh, uow, ring, now=later)
+    two_a_day = accounts.AccountPolicy(otp=OtpRules(max_per_day=2))
+    with pytest.raises(ThrottledError, match="too many today"):
+        account_mobile.send_mobile_code(
+            account.id, uow, ring, gateway, now=later + timedelta(hours=1), policy=two_a_day
+        )
 
 
 def test_an_unknown_account_is_not_found(uow: UnitOfWork) -> None:

@@ -157,6 +157,10 @@ class OtpRepository(Protocol):
         """The last code sent to the account for `purpose`."""
         ...
 
+    def sent_since(self, account_id: int, purpose: OtpPurpose, since: datetime) -> list[datetime]:
+        """When codes were sent to the account for `purpose` at or after `since`."""
+        ...
+
     def record_attempt(self, code_id: int) -> None:
         """Count a wrong attempt against a code."""
         ...

@@ -100,6 +100,10 @@ def test_a_code_is_checked_against_its_hash():
     assert check(None, RING.current, "123456", NOW, rules) == "none"
     assert resend_wait(stored, NOW + timedelta(seconds=45), rules) == timedelta(seconds=15)
     assert resend_wait(stored, NOW + timedelta(minutes=2), rules) == timedelta(0)
+    today = [NOW + timedelta(hours=h) for h in range(10)]  # ten codes, one an hour
+    later = NOW + timedelta(hours=12)
+    assert resend_wait(stored, later, rules, today) == timedelta(hours=12)
+    assert resend_wait(stored, later, rules, today[1:]) == timedelta(0)
 
 
 def test_tokens_are_random_and_stored_as_hashes():

@@ -305,6 +305,14 @@ class SqlOtp:
         ).scalar_one_or_none()
         return None if row is None else _code(row)
 
+    def sent_since(self, account_id: int, purpose: OtpPurpose, since: datetime) -> list[datetime]:
+        statement = select(OtpCodeRow.sent_at).where(
+            OtpCodeRow.account_id == account_id,
+            OtpCodeRow.purpose == purpose,
+            OtpCodeRow.sent_at >= since,
+        )
+        return list(self._session.execute(statement).scalars())
+
     def record_attempt(self, code_id: int) -> None:
         self._session.execute(
             update(OtpCodeRow)
