@@ -10,13 +10,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from account_support import LI, MASTER_KEY_HEX, NOW, WANG, WANG_ID, WANG_MASKED, register_verified
+from account_support import (
+    CHEN_ID,
+    LI,
+    MASTER_KEY_HEX,
+    NOW,
+    WANG,
+    WANG_ID,
+    WANG_MASKED,
+    register_verified,
+)
 from typer.testing import CliRunner
 
 from shenhe.adapters.db import Database
 from shenhe.bootstrap import build_keyring
 from shenhe.config import Settings
-from shenhe.jobs.reverify import run_reverification
+from shenhe.jobs.reverify import ReverifyJob, run_reverification
 from shenhe.services import accounts, audit
 from shenhe.services.account_errors import BlacklistedError
 from shenhe.services.verification import LocalVerifier
@@ -113,6 +122,13 @@ def test_reverify_due_from_the_shell_and_the_job(database: Database, migrated_ur
     assert (report.checked, report.failed_ids) == (1, [li.id])
     with uow:
         assert accounts.publishing_rights(uow, li.id, NOW).code == "identity_failed"
+    chen = {"kind": "individual", "name": "陈", "id_number": CHEN_ID, "mobile": "13100131000"}
+    register_verified(uow, chen, now=long_ago)
+    back = Settings(database_url=migrated_url, pii_key=MASTER_KEY_HEX)
+    with ReverifyJob(back, interval=3600) as job:  # li is tried again only after a day
+        assert job.ran.wait(30)
+    assert job.last_report is not None
+    assert (job.last_report.checked, job.last_report.passed) == (1, 1)
 
 
 def test_keys_rotate_with_a_key_file(database: Database, migrated_url: str, tmp_path: Path) -> None:
