@@ -147,4 +147,11 @@ def test_keys_rotate_with_a_key_file(database: Database, migrated_url: str, tmp_
     assert "new key k3" in text.stdout and "1 accounts" in text.stdout
     shown = run(migrated_url, "accounts", "show", str(account.id), "--json", **env)
     assert json.loads(shown.stdout)["identity"]["id_number"] == WANG_MASKED
+    current = run(migrated_url, "keys", "retire", "k3", **env)
+    assert current.exit_code == 1 and "current key" in current.output
+    assert run(migrated_url, "keys", "retire", "k1", **env).exit_code == 0
+    assert [k.key_id for k in build_keyring(settings).retired] == ["k2"]
+    account_key = build_keyring(settings)
+    assert accounts.get_account(account.id, uow).identity_status == "verified"
+    assert account_key.current.key_id == "k3"
     assert audit.verify(uow).ok

@@ -203,6 +203,11 @@ class PiiRotationRepository(Protocol):
         """Store a principal's identity number re-sealed and re-indexed."""
         ...
 
+    def count_sealed_under(self, key_id: str) -> int:
+        """How many stored values (principals' numbers, wrapped account keys, blacklist
+        entries) are sealed under master key `key_id`."""
+        ...
+
     def running(self) -> tuple[int, str] | None:
         """(id, key id) of a rotation started and not finished."""
         ...

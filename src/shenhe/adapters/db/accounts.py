@@ -409,6 +409,17 @@ class SqlPiiRotation:
             .values(id_number_sealed=sealed.token, id_number_index=sealed.blind_index)
         )
 
+    def count_sealed_under(self, key_id: str) -> int:
+        total = 0
+        for column in (
+            PrincipalRow.id_number_sealed,
+            AccountRow.data_key,
+            IdentityBlacklistRow.sealed,
+        ):
+            statement = select(func.count()).where(_under(column, key_id))
+            total += int(self._session.execute(statement).scalar_one())
+        return total
+
     def running(self) -> tuple[int, str] | None:
         row = self._session.execute(
             select(PiiRotationRow)
