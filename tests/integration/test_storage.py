@@ -50,6 +50,8 @@ TABLES = {
     "audit_chain",
     "alembic_version",
 }
+TABLES |= {"accounts", "account_pii", "otp_codes", "identity_blacklist", "operators"}
+TABLES |= {"pii_rotations"}  # the accounts of issue 5 (migration 0004)
 
 
 def principal(**fields: object) -> PrincipalRow:

@@ -16,6 +16,8 @@ from fastapi import FastAPI
 
 from shenhe import __version__
 from shenhe.api import errors
+from shenhe.api.account_admin import router as account_admin_router
+from shenhe.api.accounts import router as accounts_router
 from shenhe.api.governance import router as governance_router
 from shenhe.api.limits import BodyLimitMiddleware
 from shenhe.api.routes import router
@@ -53,6 +55,8 @@ def create_app(screener: Screener | None = None, settings: Settings | None = Non
     app.include_router(search_router)
     app.include_router(governance_router)
     app.include_router(sweeps_router)
+    app.include_router(accounts_router)
+    app.include_router(account_admin_router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     return app
 

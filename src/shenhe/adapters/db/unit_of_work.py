@@ -20,6 +20,13 @@ from typing import Self
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from shenhe.adapters.db.accounts import (
+    SqlAccounts,
+    SqlIdentityBlacklist,
+    SqlOperators,
+    SqlOtp,
+    SqlPiiRotation,
+)
 from shenhe.adapters.db.apps import SqlApps
 from shenhe.adapters.db.audit import SqlAuditLog
 from shenhe.adapters.db.clones import SqlClonePrints
@@ -42,6 +49,11 @@ class SqlUnitOfWork:
     search: SqlSearchIndex
     sweeps: SqlSweeps
     clones: SqlClonePrints
+    accounts: SqlAccounts
+    identity_blacklist: SqlIdentityBlacklist
+    otp: SqlOtp
+    operators: SqlOperators
+    pii_rotation: SqlPiiRotation
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -59,6 +71,11 @@ class SqlUnitOfWork:
         self.search = SqlSearchIndex(self._session)
         self.sweeps = SqlSweeps(self._session)
         self.clones = SqlClonePrints(self._session)
+        self.accounts = SqlAccounts(self._session)
+        self.identity_blacklist = SqlIdentityBlacklist(self._session)
+        self.otp = SqlOtp(self._session)
+        self.operators = SqlOperators(self._session)
+        self.pii_rotation = SqlPiiRotation(self._session)
         return self
 
     def __exit__(
