@@ -2,7 +2,7 @@
 codes, the identity blacklist, API operators, PII key rotations.
 
 Revision ID: 0004
-Revises: 0002 (rechained onto 0003 when the branches merge)
+Revises: 0003
 Create Date: 2026-11-25
 """
 
