@@ -106,6 +106,24 @@ class Settings(BaseModel):
             f"{MIN_RETENTION_DAYS} ({RETENTION_RULE})."
         ),
     )
+    official_bodies_file: Path | None = Field(
+        default=None,
+        description=(
+            "A YAML list of official bodies and media that profiles must not impersonate, "
+            "used instead of the built-in one."
+        ),
+    )
+    credit_rules_file: Path | None = Field(
+        default=None,
+        description="A credit rules YAML file used instead of the built-in rules.",
+    )
+    ip_table_file: Path | None = Field(
+        default=None,
+        description=(
+            "An IP location table (built by tools/build_ip_regions.py) used instead of the "
+            "built-in one, which comes from ip2region."
+        ),
+    )
 
     @field_validator("audit_retention_days")
     @classmethod

@@ -48,6 +48,15 @@ TABLES = {
     "audit_chain",
     "alembic_version",
 }
+TABLES |= {  # migration 0005: the front, agreements, posting, credit and complaints
+    "agreements",
+    "agreement_acceptances",
+    "profiles",
+    "credit_events",
+    "posts",
+    "report_cases",
+    "reports",
+}
 
 
 def principal(**fields: object) -> PrincipalRow:

@@ -16,8 +16,10 @@ from fastapi import FastAPI
 
 from shenhe import __version__
 from shenhe.api import errors
+from shenhe.api.agreements import router as agreements_router
 from shenhe.api.governance import router as governance_router
 from shenhe.api.limits import BodyLimitMiddleware
+from shenhe.api.reports import router as reports_router
 from shenhe.api.routes import router
 from shenhe.api.search import router as search_router
 from shenhe.bootstrap import build_screener
@@ -51,6 +53,8 @@ def create_app(screener: Screener | None = None, settings: Settings | None = Non
     app.include_router(router)
     app.include_router(search_router)
     app.include_router(governance_router)
+    app.include_router(agreements_router)
+    app.include_router(reports_router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     return app
 

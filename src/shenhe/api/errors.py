@@ -27,6 +27,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from shenhe.api.publishing_errors import (
+    PUBLISHING_STATUSES,
+    publishing_details,
+    publishing_headers,
+)
 from shenhe.domain.errors import (
     CategoryError,
     DomainError,
@@ -58,6 +63,7 @@ STATUSES: Mapping[type[ShenheError], int] = {
     DomainError: 500,
     NotFoundError: 404,
     ConflictError: 409,
+    **PUBLISHING_STATUSES,
     LexiconError: 500,
     PolicyError: 500,
     ConfigError: 500,
@@ -111,7 +117,9 @@ async def shenhe_error_handler(request: Request, exc: Exception) -> JSONResponse
         errors.append({"loc": loc, "msg": str(exc), "type": "invalid"})
     elif isinstance(exc, CategoryError):
         errors.append({"loc": ["body", "category"], "msg": str(exc), "type": "unknown_category"})
-    return JSONResponse(error_body(str(exc), errors), status_for(exc))
+    errors.extend(publishing_details(exc))
+    headers = publishing_headers(exc)
+    return JSONResponse(error_body(str(exc), errors), status_for(exc), headers=headers)
 
 
 async def validation_error_handler(request: Request, exc: Exception) -> JSONResponse:

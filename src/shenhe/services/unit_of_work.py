@@ -35,6 +35,13 @@ from shenhe.domain.registry import (
 )
 from shenhe.domain.search import SearchCandidate, SearchDocument, SearchHit
 from shenhe.domain.sweeps import SweepRun, SweepSummary
+from shenhe.services.publishing_ports import (
+    AgreementRepository,
+    CreditRepository,
+    PostRepository,
+    ProfileRepository,
+    ReportRepository,
+)
 
 
 class AuditLogRepository(Protocol):
@@ -380,6 +387,31 @@ class UnitOfWork(Protocol):
     @property
     def sweeps(self) -> SweepRepository:
         """Sweep runs and items, in this unit's transaction."""
+        ...
+
+    @property
+    def agreements(self) -> AgreementRepository:
+        """Service agreements and acceptances, in this unit's transaction."""
+        ...
+
+    @property
+    def profiles(self) -> ProfileRepository:
+        """Accounts' front profiles, in this unit's transaction."""
+        ...
+
+    @property
+    def credit(self) -> CreditRepository:
+        """Accounts' credit events, in this unit's transaction."""
+        ...
+
+    @property
+    def posts(self) -> PostRepository:
+        """Posts and comments, in this unit's transaction."""
+        ...
+
+    @property
+    def reports(self) -> ReportRepository:
+        """Complaints and their cases, in this unit's transaction."""
         ...
 
     def __enter__(self) -> Self: ...

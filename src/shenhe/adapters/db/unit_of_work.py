@@ -20,12 +20,15 @@ from typing import Self
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from shenhe.adapters.db.agreements import SqlAgreements
 from shenhe.adapters.db.apps import SqlApps
 from shenhe.adapters.db.audit import SqlAuditLog
 from shenhe.adapters.db.decisions import SqlDecisions
 from shenhe.adapters.db.enforcement import SqlEnforcement
 from shenhe.adapters.db.errors import storage_error, translated
 from shenhe.adapters.db.principals import SqlPrincipals
+from shenhe.adapters.db.publishing import SqlCredit, SqlPosts, SqlProfiles
+from shenhe.adapters.db.reports import SqlReports
 from shenhe.adapters.db.search import SqlSearchIndex
 from shenhe.adapters.db.sweeps import SqlSweeps
 
@@ -40,6 +43,11 @@ class SqlUnitOfWork:
     enforcement: SqlEnforcement
     search: SqlSearchIndex
     sweeps: SqlSweeps
+    agreements: SqlAgreements
+    profiles: SqlProfiles
+    credit: SqlCredit
+    posts: SqlPosts
+    reports: SqlReports
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -56,6 +64,11 @@ class SqlUnitOfWork:
         self.enforcement = SqlEnforcement(self._session)
         self.search = SqlSearchIndex(self._session)
         self.sweeps = SqlSweeps(self._session)
+        self.agreements = SqlAgreements(self._session)
+        self.profiles = SqlProfiles(self._session)
+        self.credit = SqlCredit(self._session)
+        self.posts = SqlPosts(self._session)
+        self.reports = SqlReports(self._session)
         return self
 
     def __exit__(

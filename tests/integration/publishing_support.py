@@ -1,0 +1,52 @@
+"""Helpers of the publishing tests: an API client on a migrated database, agreements."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+import httpx
+import uvicorn
+
+from shenhe import Screener
+from shenhe.adapters.db import Database
+from shenhe.api import create_app
+from shenhe.config import Settings
+from shenhe.services import agreements
+
+NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+MASTER_KEY_HEX = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+
+
+@contextmanager
+def api(url: str, screener: Screener) -> Iterator[httpx.Client]:
+    """A client of the whole app on the database at `url`, served by uvicorn on loopback."""
+    app = create_app(screener, Settings(database_url=url, pii_key=MASTER_KEY_HEX))
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.01)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+            yield client
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+
+
+def publish(url: str, version: str, body: str = "# 用户服务协议\n\n第一条 遵守法律法规。") -> None:
+    with Database(url) as database:
+        agreements.publish_agreement(
+            database.unit_of_work(), version=version, body=body, actor="ops", now=NOW
+        )
