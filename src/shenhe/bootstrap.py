@@ -10,20 +10,26 @@ Nothing happens at import.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import reduce
 
 from shenhe.adapters.db import Database, SqlUnitOfWork
 from shenhe.adapters.keyfile import read_or_create_master_key
+from shenhe.adapters.sms import LogSmsGateway
 from shenhe.config import Settings
 from shenhe.domain.credit import CreditRules
 from shenhe.domain.impersonation import OfficialBodies
 from shenhe.domain.ip_location import IpTable
+from shenhe.domain.otp import OtpRules
 from shenhe.domain.pii import Keyring, PiiKeys, parse_master_key
+from shenhe.errors import ConfigError
 from shenhe.policy.policy import Policy
 from shenhe.screening.lexicon import Lexicon
 from shenhe.screening.screener import Screener
+from shenhe.services.accounts import AccountPolicy
 from shenhe.services.publishing_rules import PublishingRules
 from shenhe.services.rules import Rules
+from shenhe.services.verification import IdentityVerifier, LocalVerifier
 
 
 def build_lexicon(settings: Settings) -> Lexicon:
@@ -95,3 +101,33 @@ def build_publishing_rules(settings: Settings, screener: Screener | None = None)
         else CreditRules.default(),
         IpTable.load(settings.ip_table_file) if settings.ip_table_file else IpTable.default(),
     )
+
+
+def build_account_policy(settings: Settings) -> AccountPolicy:
+    """The operator's account rules: accounts per identity, the re-verification period, the
+    one-time codes' lifetime, attempts and resend throttle."""
+    return AccountPolicy(
+        per_identity=settings.accounts_per_identity,
+        reverify_after=timedelta(days=settings.account_reverify_days),
+        otp=OtpRules(
+            ttl=timedelta(seconds=settings.otp_ttl_seconds),
+            max_attempts=settings.otp_max_attempts,
+            resend_after=timedelta(seconds=settings.otp_resend_seconds),
+        ),
+    )
+
+
+def build_verifier(settings: Settings) -> IdentityVerifier:
+    """The identity verifier ``SHENHE_IDENTITY_VERIFIER`` names: the built-in local one, or
+    the third-party service at ``SHENHE_VERIFIER_URL`` (with retries and a circuit breaker).
+    Build one per process: the circuit breaker's state lives in it."""
+    if settings.identity_verifier == "local":
+        return LocalVerifier(min_age=settings.identity_min_age)
+    raise ConfigError(
+        f"SHENHE_IDENTITY_VERIFIER: unknown verifier {settings.identity_verifier!r}"
+    )
+
+
+def build_sms_gateway(settings: Settings) -> LogSmsGateway:
+    """The SMS gateway ``SHENHE_SMS_GATEWAY`` names (``log``: the development gateway)."""
+    return LogSmsGateway()

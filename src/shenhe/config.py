@@ -125,6 +125,89 @@ class Settings(BaseModel):
         ),
     )
 
+    # Accounts (issue 5, part A): identity, verification, one-time codes, PII keys.
+    pii_key_id: str = Field(
+        default="k1",
+        pattern=r"^[A-Za-z0-9_-]{1,32}$",
+        description=(
+            "The id of the key SHENHE_PII_KEY holds (tokens name the key that sealed them). "
+            "Ignored for a key file, which names its own keys."
+        ),
+    )
+    pii_retired_keys: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Older master keys still able to open values during a key rotation, as "
+            "'id:key,id:key' (with SHENHE_PII_KEY; a key file lists its own). A secret."
+        ),
+    )
+    accounts_per_identity: int = Field(
+        default=1,
+        ge=1,
+        le=100,
+        description="How many accounts one real identity may hold (deleted ones do not count).",
+    )
+    account_reverify_days: int = Field(
+        default=365,
+        ge=1,
+        description=(
+            "Days an identity verification holds; then it is due again (定期核验) and the "
+            "account may not publish until it passes."
+        ),
+    )
+    identity_verifier: str = Field(
+        default="local",
+        pattern="^(local|http)$",
+        description=(
+            "Who verifies identities: 'local' (structural checks and the minimum age) or "
+            "'http' (the service at SHENHE_VERIFIER_URL)."
+        ),
+    )
+    identity_min_age: int = Field(
+        default=14, ge=0, le=100, description="Youngest age an individual may register at."
+    )
+    verifier_url: str | None = Field(
+        default=None,
+        description="Base URL of the third-party identity verification service (http verifier).",
+    )
+    verifier_api_key: SecretStr | None = Field(
+        default=None,
+        description="Bearer key sent to the identity verification service. A secret.",
+    )
+    verifier_timeout: float = Field(
+        default=5.0, gt=0, description="Seconds one call to the verification service may take."
+    )
+    verifier_retries: int = Field(
+        default=3,
+        ge=0,
+        le=10,
+        description="Retries of a failed call to the verification service (exponential backoff).",
+    )
+    verifier_breaker_failures: int = Field(
+        default=5,
+        ge=1,
+        description="Failures in a row after which calls to the verification service stop.",
+    )
+    verifier_breaker_cooldown: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds the verification service is left alone before one trial call.",
+    )
+    sms_gateway: str = Field(
+        default="log",
+        pattern="^(log)$",
+        description="How one-time codes are sent: 'log' writes them to the log (development).",
+    )
+    otp_ttl_seconds: int = Field(
+        default=300, ge=30, description="Seconds a one-time code sent by SMS stays valid."
+    )
+    otp_max_attempts: int = Field(
+        default=5, ge=1, description="Wrong tries that spend a one-time code."
+    )
+    otp_resend_seconds: int = Field(
+        default=60, ge=0, description="Seconds before another one-time code may be sent."
+    )
+
     @field_validator("audit_retention_days")
     @classmethod
     def _at_least_six_months(cls, days: int) -> int:

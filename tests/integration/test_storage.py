@@ -57,6 +57,8 @@ TABLES |= {  # migration 0005: the front, agreements, posting, credit and compla
     "report_cases",
     "reports",
 }
+TABLES |= {"accounts", "account_pii", "otp_codes", "identity_blacklist", "operators"}
+TABLES |= {"pii_rotations"}  # the accounts of issue 5 (migration 0004)
 
 
 def principal(**fields: object) -> PrincipalRow:

@@ -49,6 +49,15 @@ from shenhe.errors import (
     ShenheError,
     TextTooLongError,
 )
+from shenhe.services.account_errors import (
+    AuthenticationError,
+    BlacklistedError,
+    OtpError,
+    PermissionDeniedError,
+    ThrottledError,
+    VerificationFailedError,
+    VerifierUnavailableError,
+)
 from shenhe.services.errors import ConflictError, NotFoundError
 
 STATUSES: Mapping[type[ShenheError], int] = {
@@ -64,6 +73,13 @@ STATUSES: Mapping[type[ShenheError], int] = {
     NotFoundError: 404,
     ConflictError: 409,
     **PUBLISHING_STATUSES,
+    BlacklistedError: 403,
+    VerificationFailedError: 422,
+    VerifierUnavailableError: 503,
+    OtpError: 422,
+    ThrottledError: 429,
+    AuthenticationError: 401,
+    PermissionDeniedError: 403,
     LexiconError: 500,
     PolicyError: 500,
     ConfigError: 500,
@@ -117,9 +133,21 @@ async def shenhe_error_handler(request: Request, exc: Exception) -> JSONResponse
         errors.append({"loc": loc, "msg": str(exc), "type": "invalid"})
     elif isinstance(exc, CategoryError):
         errors.append({"loc": ["body", "category"], "msg": str(exc), "type": "unknown_category"})
+    elif isinstance(exc, VerificationFailedError | OtpError):
+        where = "code" if isinstance(exc, OtpError) else "identity"
+        errors.append({"loc": ["body", where], "msg": str(exc), "type": exc.code})
     errors.extend(publishing_details(exc))
-    headers = publishing_headers(exc)
+    headers = _account_headers(exc) or publishing_headers(exc)
     return JSONResponse(error_body(str(exc), errors), status_for(exc), headers=headers)
+
+
+def _account_headers(exc: ShenheError) -> dict[str, str] | None:
+    """Retry-After for a throttled request; the Bearer challenge for a missing token."""
+    if isinstance(exc, ThrottledError):
+        return {"Retry-After": str(exc.retry_after)}
+    if isinstance(exc, AuthenticationError):
+        return {"WWW-Authenticate": 'Bearer realm="shenhe"'}
+    return None
 
 
 async def validation_error_handler(request: Request, exc: Exception) -> JSONResponse:

@@ -49,7 +49,12 @@ ENCRYPTION_LABEL = b"shenhe/pii/v1/encryption"
 INDEX_LABEL = b"shenhe/pii/v1/blind-index"
 DEFAULT_KEY_ID = "k1"
 MASKS: Mapping[str, Callable[[str], str]] = MappingProxyType(
-    {"id_number": mask_id_number, "mobile": mask_mobile, "uscc": mask_uscc}
+    {
+        "id_number": mask_id_number,
+        "mobile": mask_mobile,
+        "uscc": mask_uscc,
+        "responsible_id_number": mask_id_number,
+    }
 )
 """How each field is shown; any other field is hidden entirely (`mask_all`)."""
 

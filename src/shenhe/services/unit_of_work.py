@@ -35,6 +35,13 @@ from shenhe.domain.registry import (
 )
 from shenhe.domain.search import SearchCandidate, SearchDocument, SearchHit
 from shenhe.domain.sweeps import SweepRun, SweepSummary
+from shenhe.services.account_ports import (
+    AccountRepository,
+    IdentityBlacklistRepository,
+    OperatorRepository,
+    OtpRepository,
+    PiiRotationRepository,
+)
 from shenhe.services.publishing_ports import (
     AgreementRepository,
     CreditRepository,
@@ -412,6 +419,31 @@ class UnitOfWork(Protocol):
     @property
     def reports(self) -> ReportRepository:
         """Complaints and their cases, in this unit's transaction."""
+        ...
+
+    @property
+    def accounts(self) -> AccountRepository:
+        """Accounts and their sealed identity, in this unit's transaction."""
+        ...
+
+    @property
+    def identity_blacklist(self) -> IdentityBlacklistRepository:
+        """Identities barred from registering, in this unit's transaction."""
+        ...
+
+    @property
+    def otp(self) -> OtpRepository:
+        """One-time codes, in this unit's transaction."""
+        ...
+
+    @property
+    def operators(self) -> OperatorRepository:
+        """API operators and their roles, in this unit's transaction."""
+        ...
+
+    @property
+    def pii_rotation(self) -> PiiRotationRepository:
+        """What a PII key rotation goes through, in this unit's transaction."""
         ...
 
     def __enter__(self) -> Self: ...

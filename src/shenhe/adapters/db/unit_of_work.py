@@ -20,6 +20,13 @@ from typing import Self
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from shenhe.adapters.db.accounts import (
+    SqlAccounts,
+    SqlIdentityBlacklist,
+    SqlOperators,
+    SqlOtp,
+    SqlPiiRotation,
+)
 from shenhe.adapters.db.agreements import SqlAgreements
 from shenhe.adapters.db.apps import SqlApps
 from shenhe.adapters.db.audit import SqlAuditLog
@@ -48,6 +55,11 @@ class SqlUnitOfWork:
     credit: SqlCredit
     posts: SqlPosts
     reports: SqlReports
+    accounts: SqlAccounts
+    identity_blacklist: SqlIdentityBlacklist
+    otp: SqlOtp
+    operators: SqlOperators
+    pii_rotation: SqlPiiRotation
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -69,6 +81,11 @@ class SqlUnitOfWork:
         self.credit = SqlCredit(self._session)
         self.posts = SqlPosts(self._session)
         self.reports = SqlReports(self._session)
+        self.accounts = SqlAccounts(self._session)
+        self.identity_blacklist = SqlIdentityBlacklist(self._session)
+        self.otp = SqlOtp(self._session)
+        self.operators = SqlOperators(self._session)
+        self.pii_rotation = SqlPiiRotation(self._session)
         return self
 
     def __exit__(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from shenhe.adapters.db import accounts_schema as _accounts_schema  # noqa: F401 (its tables)
 from shenhe.adapters.db.engine import create_engine
 from shenhe.adapters.db.schema import Base
 from shenhe.adapters.db.search import include_name

@@ -1,0 +1,67 @@
+"""The accounts API's request and response bodies.
+
+`AccountOut` mirrors `shenhe.domain.accounts.Account.to_dict` field for field: the identity
+appears only masked; no response model has a field that could carry it in clear (the reveal
+route's `RevealOut` is the one exception, and it requires the ``pii_reveal`` role).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shenhe.api.schemas import Text
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AccountIn(_In):
+    kind: Literal["individual", "organisation"]
+    name: Text = Field(description="The legal name of the person or organisation.")
+    mobile: Text = Field(description="A mainland mobile number; confirmed later by SMS code.")
+    id_number: Text | None = Field(
+        default=None, description="An individual's resident identity number (18 characters)."
+    )
+    uscc: Text | None = Field(
+        default=None, description="An organisation's Unified Social Credit Code (18 characters)."
+    )
+    responsible_name: Text | None = Field(
+        default=None, description="An organisation's responsible person: the legal name."
+    )
+    responsible_id_number: Text | None = Field(
+        default=None, description="An organisation's responsible person: identity number."
+    )
+
+
+class RightsOut(BaseModel):
+    allowed: bool
+    code: str
+    reason: str
+
+
+class AccountOut(BaseModel):
+    id: int
+    kind: str
+    status: str
+    identity: dict[str, str] = Field(description="Each identity field, masked.")
+    identity_status: str
+    identity_verified_at: str | None
+    identity_due_at: str | None
+    mobile_verified: bool
+    mobile_verified_at: str | None
+    created_at: str
+    closed_at: str | None
+    close_reason: str | None
+    deleted_at: str | None
+    publishing: RightsOut
+
+
+class CodeSentOut(BaseModel):
+    expires_at: str
+
+
+class CodeIn(_In):
+    code: Text = Field(description="The six-digit code sent by SMS.")
