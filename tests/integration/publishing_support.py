@@ -1,4 +1,5 @@
-"""Helpers of the publishing tests: an API client on a migrated database, agreements."""
+"""Helpers of the publishing tests: an API client on a migrated database, accounts that may
+publish (registered and confirmed through the accounts' own use cases), agreements."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datetime import UTC, datetime
 
 import httpx
 import uvicorn
+from account_support import LI, MASTER_KEY_HEX, ORG, WANG, register_verified
 
 from shenhe import Screener
 from shenhe.adapters.db import Database
@@ -19,7 +21,7 @@ from shenhe.config import Settings
 from shenhe.services import agreements
 
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
-MASTER_KEY_HEX = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+PEOPLE = (WANG, LI, ORG)
 
 
 @contextmanager
@@ -43,6 +45,12 @@ def api(url: str, screener: Screener) -> Iterator[httpx.Client]:
         server.should_exit = True
         thread.join(10)
         sock.close()
+
+
+def accounts(url: str, count: int = 2) -> list[int]:
+    """Ids of `count` accounts that may publish (WANG, LI, then the organisation)."""
+    with Database(url) as database:
+        return [register_verified(database.unit_of_work(), data).id for data in PEOPLE[:count]]
 
 
 def publish(url: str, version: str, body: str = "# 用户服务协议\n\n第一条 遵守法律法规。") -> None:

@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from publishing_support import NOW, api, publish
+from publishing_support import NOW, accounts, api, publish
 from typer.testing import CliRunner
 
 from shenhe import Screener
@@ -20,36 +20,45 @@ from shenhe.services import agreements
 from shenhe.services.errors import ConflictError, NotFoundError
 
 
-def test_publish_accept_and_a_new_version_asks_again(uow: SqlUnitOfWork):
+def test_publish_accept_and_a_new_version_asks_again(uow: SqlUnitOfWork, migrated_url: str):
+    (account,) = accounts(migrated_url, 1)
     with pytest.raises(NotFoundError):
         agreements.current_agreement(uow)
     v1 = agreements.publish_agreement(uow, version="2026-01", body="# 协议一\n正文", now=NOW)
     acceptance, created = agreements.accept_agreement(
-        uow, account_id=7, version="2026-01", address="203.0.113.9", now=NOW
+        uow, account_id=account, version="2026-01", address="203.0.113.9", now=NOW
     )
     assert created and acceptance.address == "203.0.113.9" and acceptance.accepted_at == NOW
     again, created = agreements.accept_agreement(
-        uow, account_id=7, version="2026-01", address="198.51.100.1", now=NOW + timedelta(hours=1)
+        uow,
+        account_id=account,
+        version="2026-01",
+        address="198.51.100.1",
+        now=NOW + timedelta(hours=1),
     )
     assert not created and again == acceptance  # the first acceptance stands
-    assert not agreements.agreement_status(uow, 7).must_accept
+    assert not agreements.agreement_status(uow, account).must_accept
 
     v2 = agreements.publish_agreement(uow, version="2026-06", body="# 协议二\n新正文", now=NOW)
     assert agreements.current_agreement(uow) == v2 != v1
-    status = agreements.agreement_status(uow, 7)
+    status = agreements.agreement_status(uow, account)
     assert status.must_accept and [a.version for a in status.acceptances] == ["2026-01"]
     with pytest.raises(ConflictError, match="2026-06"):
-        agreements.accept_agreement(uow, account_id=7, version="2026-01", address=None, now=NOW)
-    agreements.accept_agreement(uow, account_id=7, version="2026-06", address=None, now=NOW)
-    assert not agreements.agreement_status(uow, 7).must_accept
+        agreements.accept_agreement(
+            uow, account_id=account, version="2026-01", address=None, now=NOW
+        )
+    agreements.accept_agreement(uow, account_id=account, version="2026-06", address=None, now=NOW)
+    assert not agreements.agreement_status(uow, account).must_accept
     with uow:
-        actions = [r.action for r in uow.audit.stream()]
+        actions = [r.action for r in uow.audit.stream() if r.action.startswith("agreement.")]
     assert actions == [
         "agreement.publish",
         "agreement.accept",
         "agreement.publish",
         "agreement.accept",
     ]
+    with pytest.raises(NotFoundError):  # no such account
+        agreements.accept_agreement(uow, account_id=999, version="2026-06", address=None, now=NOW)
 
 
 def test_a_version_is_published_once_and_must_be_well_formed(uow: SqlUnitOfWork):
@@ -62,6 +71,7 @@ def test_a_version_is_published_once_and_must_be_well_formed(uow: SqlUnitOfWork)
 
 
 def test_the_http_routes(migrated_url: str, default_screener: Screener):
+    first, second = accounts(migrated_url, 2)
     with api(migrated_url, default_screener) as client:
         assert client.get("/v1/agreements/current").status_code == 404
         publish(migrated_url, "2026-11")
@@ -72,7 +82,7 @@ def test_the_http_routes(migrated_url: str, default_screener: Screener):
 
         no_account = client.post("/v1/agreements/2026-11/acceptances")
         assert no_account.status_code == 403
-        headers = {"X-Account-Id": "5", "X-Real-IP": "203.0.113.7"}
+        headers = {"X-Account-Id": str(first), "X-Real-IP": "203.0.113.7"}
         accepted = client.post("/v1/agreements/2026-11/acceptances", headers=headers)
         assert accepted.status_code == 201 and accepted.json()["address"] == "203.0.113.7"
         assert client.post("/v1/agreements/2026-11/acceptances", headers=headers).status_code == 200
@@ -80,9 +90,9 @@ def test_the_http_routes(migrated_url: str, default_screener: Screener):
         assert stale.status_code == 409 and "2026-11" in stale.json()["detail"]
         bad = client.post("/v1/agreements/2026-11/acceptances", headers={"X-Account-Id": "x"})
         assert bad.status_code == 422
-        status = client.get("/v1/accounts/5/agreements").json()
+        status = client.get(f"/v1/accounts/{first}/agreements").json()
         assert status["must_accept"] is False and status["current"] == "2026-11"
-        assert client.get("/v1/accounts/6/agreements").json()["must_accept"] is True
+        assert client.get(f"/v1/accounts/{second}/agreements").json()["must_accept"] is True
 
 
 def test_the_cli_publishes_lists_and_shows(migrated_url: str, tmp_path: Path):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from publishing_support import NOW, api
+from publishing_support import NOW, accounts, api
 
 from shenhe import Screener
 from shenhe.adapters.db import Database, SqlUnitOfWork
@@ -20,7 +20,7 @@ from shenhe.services.errors import ConflictError, NotFoundError
 RULES = CreditRules.default()
 
 
-def a_post(uow: SqlUnitOfWork, account_id: int = 9, kind: str = "post") -> int:
+def a_post(uow: SqlUnitOfWork, account_id: int, kind: str = "post") -> int:
     with uow:
         post = uow.posts.add(
             kind=kind,  # type: ignore[arg-type]
@@ -48,8 +48,9 @@ def file(uow: SqlUnitOfWork, target: tuple[str, str], reporter: str, reason: str
     )
 
 
-def test_reports_gather_in_one_case_per_open_target(uow: SqlUnitOfWork):
-    post = ("post", str(a_post(uow)))
+def test_reports_gather_in_one_case_per_open_target(uow: SqlUnitOfWork, migrated_url: str):
+    (author,) = accounts(migrated_url, 1)
+    post = ("post", str(a_post(uow, author)))
     first = file(uow, post, "account:1")
     assert first.created and first.report.id.startswith("r_") and first.report.case.reports == 1
     again = file(uow, post, "account:1", reason="fraud")
@@ -60,8 +61,9 @@ def test_reports_gather_in_one_case_per_open_target(uow: SqlUnitOfWork):
     assert [c.id for c in reports.list_cases(uow)] == [first.report.case.id]
 
 
-def test_an_upheld_case_takes_the_post_down_and_costs_credit(uow: SqlUnitOfWork):
-    post_id = a_post(uow, account_id=9)
+def test_an_upheld_case_takes_the_post_down_and_costs_credit(uow: SqlUnitOfWork, migrated_url: str):
+    (author,) = accounts(migrated_url, 1)
+    post_id = a_post(uow, author)
     filed = file(uow, ("post", str(post_id)), "account:1")
     case = reports.decide_case(
         uow,
@@ -75,7 +77,7 @@ def test_an_upheld_case_takes_the_post_down_and_costs_credit(uow: SqlUnitOfWork)
     assert (case.status, case.outcome, case.decided_by) == ("decided", "upheld", "mod:li")
     with uow:
         assert uow.posts.get(post_id).status == "removed"  # type: ignore[union-attr]
-    standing, events = credit_standing(uow, RULES, 9, now=NOW + timedelta(hours=1))
+    standing, events = credit_standing(uow, RULES, author, now=NOW + timedelta(hours=1))
     assert standing.score == 85 and [e.kind for e in events] == ["report_upheld"]
     looked_up = reports.get_report(uow, filed.report.id)
     assert (looked_up.case.status, looked_up.case.outcome) == ("decided", "upheld")
@@ -86,7 +88,7 @@ def test_an_upheld_case_takes_the_post_down_and_costs_credit(uow: SqlUnitOfWork)
     # a new complaint on the same target after the decision opens a new case
     assert file(uow, ("post", str(post_id)), "account:1").report.case.id != case.id
     with uow:
-        actions = [r.action for r in uow.audit.stream()]
+        actions = [r.action for r in uow.audit.stream() if not r.action.startswith("account.")]
     assert actions == [
         "report.file",
         "post.remove",
@@ -96,8 +98,9 @@ def test_an_upheld_case_takes_the_post_down_and_costs_credit(uow: SqlUnitOfWork)
     ]
 
 
-def test_a_dismissed_case_changes_nothing_else(uow: SqlUnitOfWork):
-    post_id = a_post(uow, account_id=9)
+def test_a_dismissed_case_changes_nothing_else(uow: SqlUnitOfWork, migrated_url: str):
+    (author,) = accounts(migrated_url, 1)
+    post_id = a_post(uow, author)
     filed = file(uow, ("post", str(post_id)), "account:1")
     reports.decide_case(
         uow,
@@ -110,15 +113,29 @@ def test_a_dismissed_case_changes_nothing_else(uow: SqlUnitOfWork):
     )
     with uow:
         assert uow.posts.get(post_id).status == "published"  # type: ignore[union-attr]
-    assert credit_standing(uow, RULES, 9, now=NOW)[0].score == 100
+    assert credit_standing(uow, RULES, author, now=NOW)[0].score == 100
 
 
-def test_targets_must_exist_and_fields_be_known(uow: SqlUnitOfWork):
+def test_an_upheld_complaint_about_an_account_costs_it_credit(
+    uow: SqlUnitOfWork, migrated_url: str
+):
+    (account,) = accounts(migrated_url, 1)
+    filed = file(uow, ("account", str(account)), "client:x", reason="impersonation")
+    reports.decide_case(
+        uow, RULES, case_id=filed.report.case.id, outcome="upheld", note="", moderator="m", now=NOW
+    )
+    assert credit_standing(uow, RULES, account, now=NOW)[0].score == 85
+    with pytest.raises(NotFoundError):
+        file(uow, ("account", "999"), "client:x")
+
+
+def test_targets_must_exist_and_fields_be_known(uow: SqlUnitOfWork, migrated_url: str):
+    (author,) = accounts(migrated_url, 1)
     with pytest.raises(NotFoundError):
         file(uow, ("app", "wx-none"), "r")
     with pytest.raises(NotFoundError):
         file(uow, ("post", "999"), "r")
-    comment = a_post(uow, kind="comment")
+    comment = a_post(uow, author, kind="comment")
     with pytest.raises(NotFoundError):  # a comment is not a post
         file(uow, ("post", str(comment)), "r")
     with pytest.raises(ReportError):
@@ -128,8 +145,9 @@ def test_targets_must_exist_and_fields_be_known(uow: SqlUnitOfWork):
 
 
 def test_the_http_routes(migrated_url: str, default_screener: Screener):
+    (author,) = accounts(migrated_url, 1)
     with Database(migrated_url) as database:
-        post_id = a_post(database.unit_of_work(), account_id=4)
+        post_id = a_post(database.unit_of_work(), author)
     body = {"target": {"type": "post", "id": str(post_id)}, "reason": "fraud", "note": "骗子"}
     with api(migrated_url, default_screener) as client:
         first = client.post("/v1/reports", json=body, headers={"X-Real-IP": "203.0.113.5"})

@@ -82,6 +82,9 @@ def accept_agreement(
         current = uow.agreements.current()
         if current is None:
             raise NotFoundError("agreement", "current")
+        account = uow.accounts.get(account_id)
+        if account is None or account.status == "deleted":
+            raise NotFoundError("account", str(account_id))
         if version != current.version:
             raise ConflictError(
                 f"agreement version {version!r} is not the current one; accept {current.version!r}"

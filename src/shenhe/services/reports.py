@@ -27,9 +27,6 @@ from shenhe.services.credit import violation
 from shenhe.services.errors import ConflictError, NotFoundError
 from shenhe.services.unit_of_work import UnitOfWork
 
-TargetCheck = Callable[[UnitOfWork, Complaint], bool]
-"""Whether a complaint's target exists (for target types other modules own: accounts)."""
-
 
 def new_report_id() -> str:
     """An unguessable report id: ``r_`` and 24 hex digits."""
@@ -53,13 +50,12 @@ def file_report(
     note: str,
     reporter: str,
     now: datetime,
-    target_exists: TargetCheck | None = None,
     new_id: Callable[[], str] = new_report_id,
 ) -> Filed:
     """File a complaint (see the module); `NotFoundError` for a target that does not exist."""
     filed = complaint(target_type, target_id, reason, note, reporter)
     with uow:
-        if not _exists(uow, filed, target_exists):
+        if not _exists(uow, filed):
             raise NotFoundError(filed.target_type, filed.target_id)
         case = uow.reports.open_case(filed.target_type, filed.target_id, for_update=True)
         if case is not None:
@@ -192,12 +188,13 @@ def _uphold(
     return False
 
 
-def _exists(uow: UnitOfWork, filed: Complaint, check: TargetCheck | None) -> bool:
+def _exists(uow: UnitOfWork, filed: Complaint) -> bool:
     if filed.target_type == "app":
         return uow.apps.get(filed.target_id) is not None
-    if filed.target_type in ("post", "comment"):
-        if not filed.target_id.isdigit():
-            return False
-        post = uow.posts.get(int(filed.target_id))
-        return post is not None and post.kind == filed.target_type
-    return check(uow, filed) if check is not None else filed.target_id.isdigit()
+    if not filed.target_id.isdigit():
+        return False
+    if filed.target_type == "account":
+        account = uow.accounts.get(int(filed.target_id))
+        return account is not None and account.status != "deleted"
+    post = uow.posts.get(int(filed.target_id))
+    return post is not None and post.kind == filed.target_type

@@ -6,7 +6,8 @@
     report_cases ──< reports
 
 The rows join the models of `shenhe.adapters.db.schema` (one `Base`, one metadata): this
-module is imported with the package, so Alembic's model comparison sees them. Conventions
+module is imported with the package, so Alembic's model comparison sees them. ``account_id``
+refers to ``accounts`` (migration ``0004``). Conventions
 are those of `schema`. A post whose author's account was deleted keeps its text under no
 account (``account_id`` NULL): the content is anonymised, not removed.
 """
@@ -51,7 +52,7 @@ class AgreementAcceptanceRow(Base):
     __table_args__ = (UniqueConstraint("account_id", "agreement_id"),)
 
     id: Mapped[int] = mapped_column(ID, primary_key=True)
-    account_id: Mapped[int] = mapped_column(ID)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
     address: Mapped[str | None] = mapped_column(String(64))
     accepted_at: Mapped[datetime]
@@ -63,7 +64,9 @@ class ProfileRow(Base):
     __tablename__ = "profiles"
     __table_args__ = (one_of("location_scope", LOCATION_SCOPES),)
 
-    account_id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=False)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id"), primary_key=True, autoincrement=False
+    )
     nickname: Mapped[str] = mapped_column(String(60))
     bio: Mapped[str] = mapped_column(Text, default="")
     avatar_caption: Mapped[str] = mapped_column(String(120), default="")
@@ -79,7 +82,7 @@ class CreditEventRow(Base):
     __table_args__ = (Index(None, "account_id", "at"),)
 
     id: Mapped[int] = mapped_column(ID, primary_key=True)
-    account_id: Mapped[int] = mapped_column(ID)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     kind: Mapped[str] = mapped_column(String(40))
     points: Mapped[int] = mapped_column(Integer)
     subject: Mapped[str] = mapped_column(String(MAX_LABEL_LENGTH), default="")
@@ -100,7 +103,7 @@ class PostRow(Base):
 
     id: Mapped[int] = mapped_column(ID, primary_key=True)
     kind: Mapped[str] = mapped_column(String(8))
-    account_id: Mapped[int | None] = mapped_column(ID)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"))
     body: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16))

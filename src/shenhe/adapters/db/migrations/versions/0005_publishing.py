@@ -1,7 +1,8 @@
 """The front, agreements, posting, credit and complaints: agreements and their acceptances,
 profiles, credit events, posts and comments, report cases and reports.
 
-Accounts are referred to by ``account_id``; posts keep theirs nullable, so content outlives
+Accounts (``accounts``, migration 0004) are referred to by ``account_id``; posts keep theirs
+nullable, so content outlives
 a deleted account anonymised.
 
 Revision ID: 0005
@@ -78,6 +79,7 @@ def upgrade() -> None:
         sa.Column("agreement_id", _id(), nullable=False),
         sa.Column("address", sa.String(64), nullable=True),
         sa.Column("accepted_at", _time(), nullable=False),
+        _fk("agreement_acceptances", "account_id", "accounts"),
         _fk("agreement_acceptances", "agreement_id", "agreements"),
         _pk("agreement_acceptances", "id"),
         _unique("agreement_acceptances", "account_id", "agreement_id"),
@@ -92,6 +94,7 @@ def upgrade() -> None:
         sa.Column("location_name", sa.String(64), nullable=False),
         sa.Column("updated_at", _time(), nullable=False),
         _status("profiles", "location_scope", "province", "region", "country", "unknown"),
+        _fk("profiles", "account_id", "accounts"),
         _pk("profiles", "account_id"),
     )
     op.create_table(
@@ -102,6 +105,7 @@ def upgrade() -> None:
         sa.Column("points", sa.Integer(), nullable=False),
         sa.Column("subject", sa.String(200), nullable=False),
         sa.Column("at", _time(), nullable=False),
+        _fk("credit_events", "account_id", "accounts"),
         _pk("credit_events", "id"),
     )
     _index("credit_events", "account_id", "at")
@@ -120,6 +124,7 @@ def upgrade() -> None:
         sa.Column("decided_by", sa.String(200), nullable=True),
         _status("posts", "kind", "post", "comment"),
         _status("posts", "status", "published", "held", "removed"),
+        _fk("posts", "account_id", "accounts"),
         _fk("posts", "parent_id", "posts"),
         _pk("posts", "id"),
     )
