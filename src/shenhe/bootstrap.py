@@ -13,11 +13,15 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import reduce
 
+from shenhe.adapters.circuit_breaker import CircuitBreaker
 from shenhe.adapters.db import Database, SqlUnitOfWork
-from shenhe.adapters.keyfile import read_or_create_master_key
+from shenhe.adapters.keyfile import read_or_create_keys
+from shenhe.adapters.keyfile import stamp as key_file_stamp
 from shenhe.adapters.sms import LogSmsGateway
+from shenhe.adapters.verifier_http import HttpVerifier
 from shenhe.config import Settings
 from shenhe.domain.credit import CreditRules
+from shenhe.domain.errors import PiiKeyError
 from shenhe.domain.impersonation import OfficialBodies
 from shenhe.domain.ip_location import IpTable
 from shenhe.domain.otp import OtpRules
@@ -72,13 +76,31 @@ def build_unit_of_work(database: Database, *, read_only: bool = False) -> SqlUni
 
 
 def build_keyring(settings: Settings) -> Keyring:
-    """The keys that seal identity numbers: from ``SHENHE_PII_KEY``, else from the key file
-    ``SHENHE_PII_KEY_FILE`` (created with mode 0600 on first use)."""
+    """The keys that seal identity numbers: from ``SHENHE_PII_KEY`` (id
+    ``SHENHE_PII_KEY_ID``, with the older ``SHENHE_PII_RETIRED_KEYS``), else from the key file
+    ``SHENHE_PII_KEY_FILE`` (created with mode 0600 on first use; its first key is current,
+    the others retired)."""
     if settings.pii_key is not None:
         master = parse_master_key(settings.pii_key.get_secret_value())
-    else:
-        master = read_or_create_master_key(settings.pii_key_file)
-    return Keyring(PiiKeys.derive(master))
+        retired = _retired_keys(settings)
+        return Keyring(PiiKeys.derive(master, settings.pii_key_id), retired)
+    pairs = read_or_create_keys(settings.pii_key_file)
+    keys = [PiiKeys.derive(key, key_id) for key_id, key in pairs]
+    return Keyring(keys[0], tuple(keys[1:]))
+
+
+def _retired_keys(settings: Settings) -> tuple[PiiKeys, ...]:
+    """``SHENHE_PII_RETIRED_KEYS``: ``id:key,id:key``."""
+    if settings.pii_retired_keys is None:
+        return ()
+    retired = []
+    for number, item in enumerate(settings.pii_retired_keys.get_secret_value().split(","), 1):
+        key_id, _, key = item.strip().partition(":")
+        try:
+            retired.append(PiiKeys.derive(parse_master_key(key), key_id))
+        except PiiKeyError as exc:  # its message never repeats the key
+            raise ConfigError(f"SHENHE_PII_RETIRED_KEYS: entry {number}: {exc}") from None
+    return tuple(retired)
 
 
 def build_rules(settings: Settings, screener: Screener | None = None) -> Rules:
@@ -123,6 +145,23 @@ def build_verifier(settings: Settings) -> IdentityVerifier:
     Build one per process: the circuit breaker's state lives in it."""
     if settings.identity_verifier == "local":
         return LocalVerifier(min_age=settings.identity_min_age)
+    if settings.identity_verifier == "http":
+        if not settings.verifier_url:
+            raise ConfigError("SHENHE_VERIFIER_URL: the http identity verifier needs its URL")
+        key = settings.verifier_api_key
+        try:
+            return HttpVerifier(
+                settings.verifier_url,
+                api_key=None if key is None else key.get_secret_value(),
+                timeout=settings.verifier_timeout,
+                retries=settings.verifier_retries,
+                breaker=CircuitBreaker(
+                    failures=settings.verifier_breaker_failures,
+                    cooldown=settings.verifier_breaker_cooldown,
+                ),
+            )
+        except ValueError as exc:
+            raise ConfigError(f"SHENHE_VERIFIER_URL: {exc}") from None
     raise ConfigError(
         f"SHENHE_IDENTITY_VERIFIER: unknown verifier {settings.identity_verifier!r}"
     )
@@ -131,3 +170,9 @@ def build_verifier(settings: Settings) -> IdentityVerifier:
 def build_sms_gateway(settings: Settings) -> LogSmsGateway:
     """The SMS gateway ``SHENHE_SMS_GATEWAY`` names (``log``: the development gateway)."""
     return LogSmsGateway()
+
+
+def keyring_stamp(settings: Settings) -> tuple[int, int] | None:
+    """What changes when the keyring must be built again: the key file's modification time
+    and size (None when the keys come from the environment, which cannot change)."""
+    return None if settings.pii_key is not None else key_file_stamp(settings.pii_key_file)

@@ -65,3 +65,26 @@ class CodeSentOut(BaseModel):
 
 class CodeIn(_In):
     code: Text = Field(description="The six-digit code sent by SMS.")
+
+
+class CloseIn(_In):
+    reason: Text = Field(description="Why (goes into the audit log), at least 4 characters.")
+    blacklist: bool = Field(default=False, description="Bar the identity from registering again.")
+    days: int | None = Field(
+        default=None, ge=1, le=36500, description="Blacklist for N days (default: for good)."
+    )
+    permanent: bool = Field(default=False, description="Blacklist for good.")
+
+
+class RevealIn(_In):
+    field: Text = Field(description="name, id_number, mobile, uscc, responsible_name, ...")
+    reason: Text = Field(description="Why the clear value is needed (audited).")
+
+
+class PrincipalRevealIn(_In):
+    reason: Text = Field(description="Why the clear value is needed (audited).")
+
+
+class RevealOut(BaseModel):
+    field: str
+    value: str

@@ -16,6 +16,7 @@ from fastapi import FastAPI
 
 from shenhe import __version__
 from shenhe.api import errors
+from shenhe.api.account_admin import router as account_admin_router
 from shenhe.api.accounts import router as accounts_router
 from shenhe.api.agreements import router as agreements_router
 from shenhe.api.governance import router as governance_router
@@ -61,6 +62,7 @@ def create_app(screener: Screener | None = None, settings: Settings | None = Non
     app.include_router(posts_router)
     app.include_router(profiles_router)
     app.include_router(accounts_router)
+    app.include_router(account_admin_router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     return app
 

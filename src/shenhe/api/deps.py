@@ -14,7 +14,7 @@ import threading
 from fastapi import Request
 
 from shenhe.adapters.db import Database
-from shenhe.bootstrap import build_database, build_keyring, build_rules
+from shenhe.bootstrap import build_database, build_keyring, build_rules, keyring_stamp
 from shenhe.config import Settings
 from shenhe.domain.pii import Keyring
 from shenhe.services.rules import Rules
@@ -64,11 +64,13 @@ def keyring(request: Request) -> Keyring:
     """The keys that seal identity numbers (``SHENHE_PII_KEY`` or the key file)."""
     state = request.app.state
     found: Keyring | None = getattr(state, "keyring", None)
-    if found is None:
+    # A key rotation (`shenhe keys rotate`) rewrites the key file: build the keyring again
+    # when it changed, so a running server opens values re-sealed under the new key.
+    current = keyring_stamp(_settings(request))
+    if found is None or getattr(state, "keyring_stamp", current) != current:
         with _LOCK:
-            found = getattr(state, "keyring", None)
-            if found is None:
-                found = state.keyring = build_keyring(_settings(request))
+            found = state.keyring = build_keyring(_settings(request))
+            state.keyring_stamp = keyring_stamp(_settings(request))
     return found
 
 

@@ -219,6 +219,11 @@ def _admissible(
     field = identity.field
     indexes = keyring.blind_indexes(field, identity.values[field])
     barred = uow.identity_blacklist.find(field, indexes, now)
+    responsible = identity.values.get("responsible_id_number")
+    if barred is None and responsible is not None:  # a barred person fronting an organisation
+        barred = uow.identity_blacklist.find(
+            "id_number", keyring.blind_indexes("id_number", responsible), now
+        )
     if barred is not None:
         until = "for good" if barred.until is None else f"until {format_time(barred.until)}"
         raise BlacklistedError(

@@ -1,0 +1,94 @@
+"""The periodic re-verification job (定期核验): verify again the identities that are due.
+
+`run_reverification(settings)` is one run, built through the composition root (database,
+keyring, verifier, policy): what a scheduler or cron calls (``shenhe accounts reverify --due``
+does the same from the shell). `ReverifyJob` runs it in a daemon thread every `interval`
+seconds, for a process that wants it in-house::
+
+    with ReverifyJob(settings, interval=3600):
+        serve_forever()
+
+A failed run is logged and the next one tries again; accounts stay due (and may not publish)
+until they pass.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import UTC, datetime
+from types import TracebackType
+
+from shenhe.bootstrap import (
+    build_account_policy,
+    build_database,
+    build_keyring,
+    build_unit_of_work,
+    build_verifier,
+)
+from shenhe.config import Settings
+from shenhe.errors import ShenheError
+from shenhe.services.reverification import DEFAULT_LIMIT, ReverifyReport, reverify_due
+from shenhe.services.verification import IdentityVerifier
+
+logger = logging.getLogger(__name__)
+
+
+def run_reverification(
+    settings: Settings,
+    *,
+    now: datetime | None = None,
+    verifier: IdentityVerifier | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> ReverifyReport:
+    """Verify again the accounts due at `now` (the clock by default)."""
+    with build_database(settings) as database:
+        return reverify_due(
+            build_unit_of_work(database),
+            build_keyring(settings),
+            verifier if verifier is not None else build_verifier(settings),
+            now=now if now is not None else datetime.now(UTC),
+            policy=build_account_policy(settings),
+            limit=limit,
+        )
+
+
+class ReverifyJob:
+    """`run_reverification` every `interval` seconds in a daemon thread (first run at once)."""
+
+    def __init__(self, settings: Settings, *, interval: float = 3600.0) -> None:
+        self.settings = settings
+        self.interval = interval
+        self.verifier = build_verifier(settings)  # one circuit breaker for every run
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="shenhe-reverify", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def __enter__(self) -> ReverifyJob:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                report = run_reverification(self.settings, verifier=self.verifier)
+                logger.info("re-verification: %s", report.to_dict())
+            except ShenheError as exc:
+                logger.error("re-verification failed: %s", exc)
+            self._stop.wait(self.interval)

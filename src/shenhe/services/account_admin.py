@@ -1,0 +1,245 @@
+"""What moderators and privileged operators do to accounts: close (and blacklist), delete
+(cryptographic erasure), reveal a sealed value. Each is one transaction with its audit record.
+
+**Closing** for a serious violation with ``blacklist=True`` bars the account's identity (the
+identity number of an individual, the credit code of an organisation) from registering again,
+for good or until a moment: the entry keeps the identity sealed under the *master* key with
+its blind index, so whatever new name or mobile number the same person brings, registration
+finds the index and refuses. The entry outlives the account on purpose (keeping violators out
+is its legal basis) and a key rotation re-seals and re-indexes it.
+
+**Deleting** runs the erasure steps in one transaction, the caller's `extra_steps` first,
+then the built-in ones (`ERASURE_STEPS`): the account's one-time codes are deleted, then its
+sealed identity and its wrapped data key (`AccountRepository.erase`). Without the data key,
+which existed nowhere else, any copy of the ciphertexts left in a backup cannot be opened:
+that is the cryptographic erasure. The account row stays, status ``deleted``, with no
+identity; the audit log keeps only `identity_ref` (a prefix of the blind index) by way of a
+hashed reference.
+
+An erasure step is any callable ``step(uow, account_id, now)``; the publishing side passes
+one that anonymises the account's posts and comments, so they go in the same transaction.
+
+**Revealing** a clear value needs the ``pii_reveal`` role and a reason; the audit record
+(``pii.reveal``: who, which field, which account or principal, why) is committed before the
+value is returned, so no value is ever shown without its record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from shenhe.domain.account_vault import open_identity, unwrap
+from shenhe.domain.accounts import PII_FIELDS, Account, identity_ref
+from shenhe.domain.audit import Subject, format_time
+from shenhe.domain.errors import SubmissionError
+from shenhe.domain.operators import Operator
+from shenhe.domain.pii import Keyring, seal, unseal
+from shenhe.services import audit
+from shenhe.services.account_errors import AccountStateError
+from shenhe.services.errors import NotFoundError
+from shenhe.services.operators import require
+from shenhe.services.unit_of_work import UnitOfWork
+
+ErasureStep = Callable[[UnitOfWork, int, datetime], None]
+"""One step of deleting an account: ``step(uow, account_id, now)``, inside the transaction."""
+MIN_REASON = 4
+MAX_REASON = 500
+
+
+def erase_codes(uow: UnitOfWork, account_id: int, now: datetime) -> None:
+    """Delete the account's one-time codes."""
+    uow.otp.erase(account_id)
+
+
+def erase_identity(uow: UnitOfWork, account_id: int, now: datetime) -> None:
+    """Destroy the sealed identity and the wrapped data key (cryptographic erasure)."""
+    uow.accounts.erase(account_id, at=now)
+
+
+ERASURE_STEPS: tuple[ErasureStep, ...] = (erase_codes, erase_identity)
+"""The built-in erasure steps, run after the caller's."""
+
+
+@dataclass(frozen=True, slots=True)
+class CloseAccount:
+    """Close an account; with `blacklist`, bar its identity until `until` (None: for good)."""
+
+    account_id: int
+    reason: str
+    blacklist: bool = False
+    until: datetime | None = None
+
+
+def close_account(
+    command: CloseAccount, uow: UnitOfWork, keyring: Keyring, *, actor: str, now: datetime
+) -> Account:
+    """Close the account (and blacklist its identity); the account after."""
+    reason = _reason(command.reason)
+    if command.until is not None and command.until <= now:
+        raise SubmissionError("the blacklist must end in the future", field="days")
+    with uow:
+        account = _account(uow, command.account_id)
+        if account.status == "deleted":
+            raise AccountStateError(f"account {account.id} was deleted; nothing to close")
+        if account.status == "closed" and not command.blacklist:
+            raise AccountStateError(f"account {account.id} is closed already")
+        field = account.identity_field
+        payload: dict[str, Any] = {
+            "reason": reason,
+            "blacklist": command.blacklist,
+            "until": None if command.until is None else format_time(command.until),
+            "identity_ref": identity_ref(account.identity[field].blind_index),
+        }
+        if command.blacklist:
+            value = _open(uow, keyring, account, field)
+            uow.identity_blacklist.add(
+                field=field,
+                sealed=seal(keyring, field, value),
+                account_id=account.id,
+                reason=reason,
+                until=command.until,
+                at=now,
+            )
+        if account.status != "closed":
+            uow.accounts.set_status(account.id, "closed", at=now, reason=reason)
+        audit.append(
+            uow,
+            actor=actor,
+            action="account.close",
+            subject=Subject("account", str(account.id)),
+            payload=payload,
+            at=now,
+        )
+        closed = uow.accounts.get(account.id)
+        assert closed is not None
+        uow.commit()
+    return closed
+
+
+def delete_account(
+    account_id: int,
+    uow: UnitOfWork,
+    *,
+    actor: str,
+    now: datetime,
+    extra_steps: Sequence[ErasureStep] = (),
+) -> Account:
+    """Delete the account: `extra_steps`, then `ERASURE_STEPS`, one transaction; see above."""
+    steps = (*extra_steps, *ERASURE_STEPS)
+    with uow:
+        account = _account(uow, account_id)
+        if account.status == "deleted":
+            raise AccountStateError(f"account {account_id} was deleted already")
+        reference = identity_ref(account.identity[account.identity_field].blind_index)
+        for step in steps:
+            step(uow, account_id, now)
+        audit.append(
+            uow,
+            actor=actor,
+            action="account.delete",
+            subject=Subject("account", str(account_id)),
+            payload={
+                "identity_ref": reference,
+                "steps": [getattr(step, "__name__", type(step).__name__) for step in steps],
+            },
+            at=now,
+        )
+        deleted = uow.accounts.get(account_id)
+        assert deleted is not None
+        uow.commit()
+    return deleted
+
+
+def reveal_account_value(
+    account_id: int,
+    field: str,
+    reason: str,
+    operator: Operator,
+    uow: UnitOfWork,
+    keyring: Keyring,
+    *,
+    now: datetime,
+) -> str:
+    """The clear value of one identity field, for an operator with ``pii_reveal``."""
+    require(operator, "pii_reveal")
+    reason = _reason(reason)
+    if field not in PII_FIELDS:
+        raise SubmissionError(f"must be one of {', '.join(sorted(PII_FIELDS))}", field="field")
+    with uow:
+        account = _account(uow, account_id)
+        if account.status == "deleted":
+            raise AccountStateError(f"account {account_id} was deleted; its identity is erased")
+        if field not in account.identity:
+            raise NotFoundError(f"{field} of account", str(account_id))
+        value = _open(uow, keyring, account, field)
+        _reveal_record(uow, operator, Subject("account", str(account_id)), field, reason, now)
+        uow.commit()
+    return value
+
+
+def reveal_principal_id_number(
+    principal_id: int,
+    reason: str,
+    operator: Operator,
+    uow: UnitOfWork,
+    keyring: Keyring,
+    *,
+    now: datetime,
+) -> str:
+    """The clear identity number of an individual principal (issue 4's registry)."""
+    require(operator, "pii_reveal")
+    reason = _reason(reason)
+    with uow:
+        principal = uow.principals.get(principal_id)
+        if principal is None:
+            raise NotFoundError("principal", str(principal_id))
+        if principal.id_number is None:
+            raise NotFoundError("identity number of principal", str(principal_id))
+        value = unseal(keyring, "id_number", principal.id_number)
+        _reveal_record(
+            uow, operator, Subject("principal", str(principal_id)), "id_number", reason, now
+        )
+        uow.commit()
+    return value
+
+
+def _reveal_record(
+    uow: UnitOfWork, operator: Operator, subject: Subject, field: str, reason: str, now: datetime
+) -> None:
+    audit.append(
+        uow,
+        actor=operator.actor,
+        action="pii.reveal",
+        subject=subject,
+        payload={"field": field, "reason": reason, "roles": list(operator.roles)},
+        at=now,
+    )
+
+
+def _open(uow: UnitOfWork, keyring: Keyring, account: Account, field: str) -> str:
+    wrapped = uow.accounts.data_key(account.id)
+    if wrapped is None:
+        raise AccountStateError(f"account {account.id} was deleted; its identity is erased")
+    return open_identity(unwrap(keyring, wrapped), {field: account.identity[field]})[field]
+
+
+def _account(uow: UnitOfWork, account_id: int) -> Account:
+    account = uow.accounts.get(account_id, for_update=True)
+    if account is None:
+        raise NotFoundError("account", str(account_id))
+    return account
+
+
+def _reason(reason: object) -> str:
+    if not isinstance(reason, str) or len(reason.strip()) < MIN_REASON:
+        raise SubmissionError(
+            f"say why, in at least {MIN_REASON} characters (it goes into the audit log)",
+            field="reason",
+        )
+    text = reason.strip()
+    if len(text) > MAX_REASON or not text.isprintable():
+        raise SubmissionError(f"must be at most {MAX_REASON} printable characters", field="reason")
+    return text

@@ -1,0 +1,130 @@
+"""``shenhe accounts``, ``shenhe operators`` and ``shenhe keys rotate`` on SQLite and
+PostgreSQL, through Typer's runner; and the re-verification job."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from account_support import LI, MASTER_KEY_HEX, NOW, WANG, WANG_ID, WANG_MASKED, register_verified
+from typer.testing import CliRunner
+
+from shenhe.adapters.db import Database
+from shenhe.bootstrap import build_keyring
+from shenhe.config import Settings
+from shenhe.jobs.reverify import run_reverification
+from shenhe.services import accounts, audit
+from shenhe.services.account_errors import BlacklistedError
+from shenhe.services.verification import LocalVerifier
+
+from shenhe.cli.main import app  # isort: skip
+
+
+def run(url: str, *args: str, **env: str) -> Any:
+    cleared: dict[str, str | None] = {k: None for k in os.environ if k.startswith("SHENHE_")}
+    variables = {**cleared, "SHENHE_DATABASE_URL": url, "SHENHE_PII_KEY": MASTER_KEY_HEX, **env}
+    return CliRunner().invoke(app, list(args), env=variables)
+
+
+def token(url: str, name: str, *roles: str) -> str:
+    result = run(url, "operators", "add", name, *(x for r in roles for x in ("--role", r)))
+    assert result.exit_code == 0, result.output
+    return str(result.stdout.splitlines()[0])
+
+
+def test_show_close_blacklist_and_reveal(database: Database, migrated_url: str) -> None:
+    uow = database.unit_of_work()
+    account = register_verified(uow, WANG)
+    shown = run(migrated_url, "accounts", "show", str(account.id), "--json")
+    assert shown.exit_code == 0, shown.output
+    data = json.loads(shown.stdout)
+    assert data["identity"]["id_number"] == WANG_MASKED and WANG_ID not in shown.stdout
+    assert "may publish" in run(migrated_url, "accounts", "show", str(account.id)).stdout
+
+    reason = ("--reason", "organised fraud, case 17")
+    closed = run(
+        migrated_url, "accounts", "close", str(account.id), *reason, "--blacklist", "--json"
+    )
+    assert closed.exit_code == 0, closed.output
+    assert json.loads(closed.stdout)["status"] == "closed"
+    with pytest.raises(BlacklistedError):  # a new name and a new mobile do not help
+        accounts.register_account(
+            accounts.RegisterAccount(**{**WANG, "name": "王改名", "mobile": "13500135000"}),
+            uow,
+            build_keyring(Settings(pii_key=MASTER_KEY_HEX)),
+            LocalVerifier(),
+            now=NOW + timedelta(days=400),
+        )
+
+    moderator = token(migrated_url, "mod", "moderator")
+    revealer = token(migrated_url, "auditor", "pii_reveal")
+    asked = ("accounts", "reveal", str(account.id), "--field", "id_number", *reason)
+    missing = run(migrated_url, *asked)
+    assert missing.exit_code == 1 and "operator token" in missing.output
+    assert "lacks the role" in run(migrated_url, *asked, "--token", moderator).output
+    revealed = run(migrated_url, *asked, SHENHE_OPERATOR_TOKEN=revealer)
+    assert revealed.exit_code == 0 and revealed.stdout.strip() == WANG_ID
+    with uow:
+        last = list(uow.audit.stream())[-1]
+    assert (last.action, last.actor) == ("pii.reveal", "operator:auditor")
+
+
+def test_close_options_are_checked(migrated_url: str) -> None:
+    result = run(migrated_url, "accounts", "close", "1", "--reason", "abcd", "--days", "3")
+    assert result.exit_code == 1 and "--blacklist" in result.output
+    missing = run(migrated_url, "accounts", "show", "99")
+    assert missing.exit_code == 1 and "no account '99'" in missing.output
+
+
+def test_delete_erases_and_operators_are_listed_and_revoked(
+    database: Database, migrated_url: str
+) -> None:
+    account = register_verified(database.unit_of_work(), LI)
+    deleted = run(migrated_url, "accounts", "delete", str(account.id), "--json")
+    assert deleted.exit_code == 0, deleted.output
+    assert json.loads(deleted.stdout)["identity"] == {}
+    token(migrated_url, "mod", "moderator")
+    assert run(migrated_url, "operators", "list").stdout.strip() == "mod: moderator"
+    assert run(migrated_url, "operators", "revoke", "mod").exit_code == 0
+    assert "(revoked)" in run(migrated_url, "operators", "list").stdout
+    assert run(migrated_url, "operators", "add", "x", "--role", "god").exit_code == 1
+
+
+def test_reverify_due_from_the_shell_and_the_job(database: Database, migrated_url: str) -> None:
+    uow = database.unit_of_work()
+    long_ago = NOW - timedelta(days=800)
+    wang = register_verified(uow, WANG, now=long_ago)
+    result = run(migrated_url, "accounts", "reverify", "--due", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["passed"] == 1
+    assert accounts.get_account(wang.id, uow).identity_status == "verified"
+    assert run(migrated_url, "accounts", "reverify").exit_code == 1  # neither ID nor --due
+    li = register_verified(uow, LI, now=long_ago)
+    settings = Settings(database_url=migrated_url, pii_key=MASTER_KEY_HEX, identity_min_age=60)
+    report = run_reverification(settings)
+    assert (report.checked, report.failed_ids) == (1, [li.id])
+    with uow:
+        assert accounts.publishing_rights(uow, li.id, NOW).code == "identity_failed"
+
+
+def test_keys_rotate_with_a_key_file(database: Database, migrated_url: str, tmp_path: Path) -> None:
+    key_file = tmp_path / "pii.key"
+    settings = Settings(pii_key_file=key_file)
+    uow = database.unit_of_work()
+    account = register_verified(uow, WANG, ring=build_keyring(settings))
+    env = {"SHENHE_PII_KEY": "", "SHENHE_PII_KEY_FILE": str(key_file)}
+    result = run(migrated_url, "keys", "rotate", "--json", **env)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["new_key"] == "k2" and data["finished"] and data["resealed"]["accounts"] == 1
+    after = build_keyring(settings)
+    assert after.current.key_id == "k2"
+    text = run(migrated_url, "keys", "rotate", **env)
+    assert "new key k3" in text.stdout and "1 accounts" in text.stdout
+    shown = run(migrated_url, "accounts", "show", str(account.id), "--json", **env)
+    assert json.loads(shown.stdout)["identity"]["id_number"] == WANG_MASKED
+    assert audit.verify(uow).ok
