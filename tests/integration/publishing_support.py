@@ -18,7 +18,7 @@ from shenhe import Screener
 from shenhe.adapters.db import Database
 from shenhe.api import create_app
 from shenhe.config import Settings
-from shenhe.services import agreements
+from shenhe.services import agreements, operators
 
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 PEOPLE = (WANG, LI, ORG)
@@ -51,6 +51,15 @@ def accounts(url: str, count: int = 2) -> list[int]:
     """Ids of `count` accounts that may publish (WANG, LI, then the organisation)."""
     with Database(url) as database:
         return [register_verified(database.unit_of_work(), data).id for data in PEOPLE[:count]]
+
+
+def operator_headers(url: str, name: str = "mod.li", role: str = "moderator") -> dict[str, str]:
+    """The Authorization header of a new operator with `role`."""
+    with Database(url) as database:
+        _, token = operators.create_operator(
+            name, [role], database.unit_of_work(), actor="test", now=NOW
+        )
+    return {"Authorization": f"Bearer {token}"}
 
 
 def publish(url: str, version: str, body: str = "# 用户服务协议\n\n第一条 遵守法律法规。") -> None:

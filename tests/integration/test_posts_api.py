@@ -3,7 +3,7 @@ PostgreSQL: every status a client meets, and held content kept from others."""
 
 from __future__ import annotations
 
-from publishing_support import accounts, api, publish
+from publishing_support import accounts, api, operator_headers, publish
 
 from shenhe import Screener
 
@@ -14,6 +14,7 @@ def as_(account: int, address: str = "120.24.78.68") -> dict[str, str]:
 
 def test_posting_over_http(migrated_url: str, default_screener: Screener):
     author, reader = accounts(migrated_url, 2)
+    moderator = operator_headers(migrated_url)
     with api(migrated_url, default_screener) as client:
         anonymous = client.post("/v1/posts", json={"body": "你好"})
         assert (
@@ -48,16 +49,19 @@ def test_posting_over_http(migrated_url: str, default_screener: Screener):
         assert client.get(f"/v1/posts/{held_id}", headers=as_(author)).status_code == 200
         public = [p["id"] for p in client.get("/v1/posts").json()["posts"]]
         assert public == [shown.json()["id"]]
-        queue = client.get("/v1/moderation/posts").json()["posts"]
+        assert client.get("/v1/moderation/posts").status_code == 401
+        queue = client.get("/v1/moderation/posts", headers=moderator).json()["posts"]
         assert [p["id"] for p in queue] == [held_id]
         decided = client.post(
             f"/v1/moderation/posts/{held_id}/decision",
-            json={"outcome": "remove", "moderator": "mod:li"},
+            json={"outcome": "remove"},
+            headers=moderator,
         )
         assert decided.status_code == 200 and decided.json()["status"] == "removed"
         again = client.post(
             f"/v1/moderation/posts/{held_id}/decision",
-            json={"outcome": "publish", "moderator": "mod:li"},
+            json={"outcome": "publish"},
+            headers=moderator,
         )
         assert again.status_code == 409
 
@@ -81,6 +85,15 @@ def test_posting_over_http(migrated_url: str, default_screener: Screener):
         assert (credit["score"], credit["tier"]) == (70, "fair")  # -10 blocked, -20 removed
         assert [v["kind"] for v in credit["violations"]] == ["post_blocked", "content_removed"]
         assert client.get(f"/v1/accounts/{author}/credit", headers=as_(reader)).status_code == 403
+
+        deleted = client.delete(f"/v1/accounts/{author}", headers=moderator)
+        assert deleted.status_code == 200, deleted.text
+        kept = client.get(f"/v1/posts/{post_id}").json()
+        assert (kept["account_id"], kept["author"], kept["body"]) == (
+            None,
+            "已注销用户",
+            "今天天气真好",
+        )
 
 
 def test_profiles_over_http(migrated_url: str, default_screener: Screener):

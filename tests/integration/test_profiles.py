@@ -11,7 +11,7 @@ from shenhe import Screener
 from shenhe.adapters.db import SqlUnitOfWork
 from shenhe.domain.profile import Profile
 from shenhe.domain.publishing_errors import ProfileRejectedError
-from shenhe.services import agreements, posts, profiles, reports
+from shenhe.services import account_admin, agreements, posts, profiles, reports
 from shenhe.services.credit import credit_standing
 from shenhe.services.errors import NotFoundError
 from shenhe.services.publishing_rules import PublishingRules
@@ -93,9 +93,10 @@ def test_deleting_an_account_anonymises_its_content(
         reporter=f"account:{author}",
         now=NOW,
     )
-    with uow:
-        profiles.anonymise_account(uow, author, actor="system", now=NOW)
-        uow.commit()
+    deleted = account_admin.delete_account(
+        author, uow, actor="mod:li", now=NOW, extra_steps=profiles.DELETION_STEPS
+    )
+    assert deleted.status == "deleted"
     kept = posts.get_post(uow, written.id, viewer=None)
     assert (kept.account_id, kept.to_dict()["author"], kept.body) == (
         None,
@@ -106,10 +107,8 @@ def test_deleting_an_account_anonymises_its_content(
         assert uow.profiles.get(author) is None
         assert [a.address for a in uow.agreements.acceptances(author)] == [None]
         assert [a.address for a in uow.agreements.acceptances(other)] == ["1.2.3.4"]
-        last = list(uow.audit.stream())[-1]
-    assert (last.action, last.payload["posts"], last.payload["reports"]) == (
-        "account.anonymise",
-        1,
-        1,
-    )
+        records = {r.action: r for r in uow.audit.stream()}
+    anonymised = records["account.anonymise"]
+    assert (anonymised.payload["posts"], anonymised.payload["reports"]) == (1, 1)
+    assert "anonymise_content" in records["account.delete"].payload["steps"]
     assert reports.get_report(uow, filed.report.id).case.reports == 1

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from publishing_support import NOW, accounts, api
+from publishing_support import NOW, accounts, api, operator_headers
 
 from shenhe import Screener
 from shenhe.adapters.db import Database, SqlUnitOfWork
@@ -149,6 +149,8 @@ def test_the_http_routes(migrated_url: str, default_screener: Screener):
     with Database(migrated_url) as database:
         post_id = a_post(database.unit_of_work(), author)
     body = {"target": {"type": "post", "id": str(post_id)}, "reason": "fraud", "note": "骗子"}
+    moderator = operator_headers(migrated_url)
+    revealer = operator_headers(migrated_url, "pii.wang", "pii_reveal")
     with api(migrated_url, default_screener) as client:
         first = client.post("/v1/reports", json=body, headers={"X-Real-IP": "203.0.113.5"})
         assert first.status_code == 201, first.text
@@ -159,16 +161,26 @@ def test_the_http_routes(migrated_url: str, default_screener: Screener):
         other = client.post("/v1/reports", json=body, headers={"X-Account-Id": "8"})
         assert other.status_code == 201 and other.json()["case_id"] == report["case_id"]
 
-        queue = client.get("/v1/moderation/cases").json()["cases"]
+        assert client.get("/v1/moderation/cases").status_code == 401
+        assert client.get("/v1/moderation/cases", headers=revealer).status_code == 403
+        queue = client.get("/v1/moderation/cases", headers=moderator).json()["cases"]
         assert [(c["id"], c["reports"]) for c in queue] == [(report["case_id"], 2)]
-        decision = {"outcome": "upheld", "moderator": "mod:wang", "note": "诈骗"}
-        decided = client.post(f"/v1/moderation/cases/{report['case_id']}/decision", json=decision)
-        assert decided.status_code == 200 and decided.json()["outcome"] == "upheld"
-        again = client.post(f"/v1/moderation/cases/{report['case_id']}/decision", json=decision)
+        decision = {"outcome": "upheld", "note": "诈骗"}
+        decided = client.post(
+            f"/v1/moderation/cases/{report['case_id']}/decision", json=decision, headers=moderator
+        )
+        assert decided.status_code == 200, decided.text
+        assert (decided.json()["outcome"], decided.json()["decided_by"]) == (
+            "upheld",
+            "operator:mod.li",
+        )
+        again = client.post(
+            f"/v1/moderation/cases/{report['case_id']}/decision", json=decision, headers=moderator
+        )
         assert again.status_code == 409
         looked_up = client.get(f"/v1/reports/{report['id']}").json()
         assert (looked_up["status"], looked_up["outcome"]) == ("decided", "upheld")
-        assert client.get("/v1/moderation/cases").json()["cases"] == []
+        assert client.get("/v1/moderation/cases", headers=moderator).json()["cases"] == []
 
         assert client.get("/v1/reports/r_000").status_code == 404
         missing = {"target": {"type": "app", "id": "wx404"}, "reason": "fraud"}

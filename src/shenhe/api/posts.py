@@ -20,6 +20,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from shenhe.api import caller, deps
+from shenhe.api.auth import operator_with
 from shenhe.api.publishing_deps import publishing_rules
 from shenhe.api.schemas import ErrorOut, Text
 from shenhe.services import posts
@@ -56,7 +57,6 @@ class DecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     outcome: Literal["publish", "remove"]
-    moderator: Text = Field(examples=["mod:li"])
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -142,7 +142,9 @@ def list_comments(
 def review_queue(
     request: Request, after: int = Query(0, ge=0), limit: int = Query(50, ge=1, le=500)
 ) -> dict[str, Any]:
-    """Held posts and comments waiting for a moderator, oldest first."""
+    """Held posts and comments waiting for a moderator, oldest first (needs an operator
+    token with the ``moderator`` role)."""
+    operator_with(request, "moderator")
     found = posts.review_queue(deps.unit_of_work(request, read_only=True), after=after, limit=limit)
     return {"posts": [post.to_dict() for post in found]}
 
@@ -151,18 +153,22 @@ def review_queue(
     "/v1/moderation/posts/{post_id}/decision",
     response_model=PostOut,
     responses={
+        401: {"model": ErrorOut, "description": "No operator token."},
+        403: {"model": ErrorOut, "description": "The operator is no moderator."},
         404: ERRORS[404],
         409: {"model": ErrorOut, "description": "Not held for review."},
     },
     tags=["moderation"],
 )
 def decide(post_id: int, body: DecisionIn, request: Request) -> dict[str, Any]:
-    """Publish or remove held content (a removal costs its author credit)."""
+    """Publish or remove held content (a removal costs its author credit); needs an operator
+    token with the ``moderator`` role."""
+    operator = operator_with(request, "moderator")
     return posts.decide_held(
         deps.unit_of_work(request),
         publishing_rules(request),
         post_id,
         outcome=body.outcome,
-        moderator=body.moderator,
+        moderator=operator.actor,
         now=_now(),
     ).to_dict()

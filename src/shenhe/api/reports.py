@@ -7,6 +7,9 @@
     GET  /v1/moderation/cases?status=open    the cases waiting for a moderator
     POST /v1/moderation/cases/{case_id}/decision   a moderator upholds or dismisses a case
 
+The moderation routes need an operator token with the ``moderator`` role
+(``Authorization: Bearer``; `shenhe.api.auth`): 401 without one, 403 without the role.
+
 A reporter is the signed-in account (``X-Account-Id``) or, for anyone else, a hash of the
 client's address. The report's id is an unguessable token: whoever holds it sees the outcome.
 """
@@ -20,6 +23,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from shenhe.api import caller, deps
+from shenhe.api.auth import operator_with
 from shenhe.api.publishing_deps import publishing_rules
 from shenhe.api.schemas import ErrorOut, Text
 from shenhe.domain.reports import NOTE_MAX, OUTCOMES, REASONS, TARGET_TYPES
@@ -79,7 +83,6 @@ class DecisionIn(BaseModel):
 
     outcome: Literal["upheld", "dismissed"] = Field(description=f"One of {', '.join(OUTCOMES)}.")
     note: str = Field(default="", max_length=NOTE_MAX)
-    moderator: Text = Field(description="The moderator who decides.", examples=["mod:li"])
 
 
 def _now() -> datetime:
@@ -134,6 +137,8 @@ def list_cases(
     after: int = Query(0, ge=0),
     limit: int = Query(50, ge=1, le=500),
 ) -> dict[str, Any]:
+    """Needs an operator token with the ``moderator`` role."""
+    operator_with(request, "moderator")
     found = reports.list_cases(
         deps.unit_of_work(request, read_only=True),
         status=None if status == "all" else status,
@@ -147,6 +152,8 @@ def list_cases(
     "/v1/moderation/cases/{case_id}/decision",
     response_model=CaseOut,
     responses={
+        401: {"model": ErrorOut, "description": "No operator token."},
+        403: {"model": ErrorOut, "description": "The operator is no moderator."},
         404: {"model": ErrorOut, "description": "No such case."},
         409: {"model": ErrorOut, "description": "The case was decided already."},
     },
@@ -154,12 +161,15 @@ def list_cases(
     summary="Decide a report case",
 )
 def decide_case(case_id: int, body: DecisionIn, request: Request) -> dict[str, Any]:
+    """Needs an operator token with the ``moderator`` role; the decision is recorded as
+    theirs."""
+    operator = operator_with(request, "moderator")
     return reports.decide_case(
         deps.unit_of_work(request),
         publishing_rules(request).credit,
         case_id=case_id,
         outcome=body.outcome,
         note=body.note,
-        moderator=body.moderator,
+        moderator=operator.actor,
         now=_now(),
     ).to_dict()

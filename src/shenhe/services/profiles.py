@@ -8,7 +8,8 @@ with the IP location of the client address it came from (province on the mainlan
 abroad), never the address itself (``profile.update``). The public profile shows only the
 chosen name, the verification badge where there is one, and that location.
 
-`anonymise_account` is a step of an account's deletion: its posts and comments stay, under
+`anonymise_content` is an erasure step of an account's deletion (`DELETION_STEPS`, which
+the shells pass to ``account_admin.delete_account``): its posts and comments stay, under
 no account; its profile and credit events go; the client addresses of its agreement
 acceptances are dropped; reports it filed keep only a hash of who filed them.
 """
@@ -22,7 +23,7 @@ from typing import Any
 
 from shenhe.domain.account_vault import open_identity, unwrap
 from shenhe.domain.accounts import Account
-from shenhe.domain.audit import Subject
+from shenhe.domain.audit import SYSTEM_ACTOR, Subject
 from shenhe.domain.ip_location import IpLocation
 from shenhe.domain.pii import Keyring
 from shenhe.domain.profile import Profile, review_profile
@@ -143,8 +144,9 @@ def _verified_name(uow: UnitOfWork, keyring: Keyring, account: Account) -> str |
     return opened["name"]
 
 
-def anonymise_account(uow: UnitOfWork, account_id: int, *, actor: str, now: datetime) -> None:
-    """Step of a deletion, in the caller's open unit (see the module)."""
+def anonymise_content(uow: UnitOfWork, account_id: int, now: datetime) -> None:
+    """Erasure step of an account's deletion (`account_admin.delete_account`'s
+    ``extra_steps``), in its open unit (see the module)."""
     reporter = f"account:{account_id}"
     hashed = f"deleted:{hashlib.sha256(reporter.encode()).hexdigest()[:24]}"
     counts = {
@@ -156,9 +158,13 @@ def anonymise_account(uow: UnitOfWork, account_id: int, *, actor: str, now: date
     }
     audit.append(
         uow,
-        actor=actor,
+        actor=SYSTEM_ACTOR,
         action="account.anonymise",
         subject=Subject("account", str(account_id)),
         payload=counts,
         at=now,
     )
+
+
+DELETION_STEPS = (anonymise_content,)
+"""What the publishing side does when an account is deleted, as erasure steps."""
