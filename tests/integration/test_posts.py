@@ -4,6 +4,7 @@ held content is seen by its author and moderators only; rate limits follow the c
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -182,3 +183,32 @@ def forbidden_at(uow, rules, account, at) -> str:
     with pytest.raises(PublishingForbiddenError) as caught:
         post(uow, rules, account, "你好", at=at)
     return caught.value.reason
+
+
+def test_posts_at_the_same_moment_keep_to_the_hourly_limit(
+    database: Database, migrated_url: str, default_screener: Screener
+):
+    base = PublishingRules.default(default_screener)
+    rules = PublishingRules(
+        base.screener, base.bodies, CreditRules.from_yaml(CREDIT), base.ip_table
+    )
+    (author,) = accounts(migrated_url, 1)
+    publish(migrated_url, "v1")
+    accept(database.unit_of_work(), author)
+    barrier = threading.Barrier(4)
+    outcomes: list[str] = []
+
+    def write(number: int) -> None:
+        barrier.wait()
+        try:
+            post(database.unit_of_work(), rules, author, f"第{number}条")
+            outcomes.append("published")
+        except RateLimitedError:
+            outcomes.append("limited")
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(outcomes) == ["limited", "limited", "published", "published"]  # 2 an hour

@@ -110,6 +110,9 @@ def publish(
 def _may_publish(
     uow: UnitOfWork, rules: PublishingRules, command: NewPost, *, now: datetime
 ) -> None:
+    # Lock the author's row: two posts of one account at once queue here, so the hourly
+    # limit below counts the one before.
+    uow.accounts.get(command.account_id, for_update=True)
     rights = publishing_rights(uow, command.account_id, now)
     if not rights.allowed:
         raise PublishingForbiddenError(rights.code, f"the account may not publish: {rights.reason}")

@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shenhe.adapters.db.schema import ID, Base, one_of
@@ -124,7 +124,16 @@ class ReportCaseRow(Base):
         one_of("outcome", CASE_OUTCOMES),
         Index(None, "target_type", "target_id", "status"),
         Index(None, "status", "id"),
+        Index(
+            "uq_report_cases_open_target",
+            "target_type",
+            "target_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
     )
+    """At most one open case per target (a partial unique index), whoever reports at once."""
 
     id: Mapped[int] = mapped_column(ID, primary_key=True)
     target_type: Mapped[str] = mapped_column(String(16))

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import cast
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shenhe.adapters.db.publishing_schema import ReportCaseRow, ReportRow
@@ -40,6 +41,18 @@ class SqlReports:
         return None if row is None else self._case(row)
 
     def add_case(self, complaint: Complaint, *, at: datetime) -> Case:
+        """Open a case on the complaint's target; when another transaction opened one first
+        (the partial unique index), that case, locked."""
+        try:
+            with self._session.begin_nested():
+                return self._add_case(complaint, at=at)
+        except IntegrityError:
+            found = self.open_case(complaint.target_type, complaint.target_id, for_update=True)
+            if found is None:
+                raise
+            return found
+
+    def _add_case(self, complaint: Complaint, *, at: datetime) -> Case:
         row = ReportCaseRow(
             target_type=complaint.target_type,
             target_id=complaint.target_id,

@@ -150,6 +150,14 @@ def upgrade() -> None:
     )
     _index("report_cases", "target_type", "target_id", "status")
     _index("report_cases", "status", "id")
+    op.create_index(  # at most one open case per target
+        "uq_report_cases_open_target",
+        "report_cases",
+        ["target_type", "target_id"],
+        unique=True,
+        sqlite_where=sa.text("status = 'open'"),
+        postgresql_where=sa.text("status = 'open'"),
+    )
     op.create_table(
         "reports",
         sa.Column("id", sa.String(40), nullable=False),
