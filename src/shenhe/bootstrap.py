@@ -135,6 +135,7 @@ def build_account_policy(settings: Settings) -> AccountPolicy:
             ttl=timedelta(seconds=settings.otp_ttl_seconds),
             max_attempts=settings.otp_max_attempts,
             resend_after=timedelta(seconds=settings.otp_resend_seconds),
+            max_per_day=settings.otp_max_per_day,
         ),
     )
 

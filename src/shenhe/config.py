@@ -207,6 +207,9 @@ class Settings(BaseModel):
     otp_resend_seconds: int = Field(
         default=60, ge=0, description="Seconds before another one-time code may be sent."
     )
+    otp_max_per_day: int = Field(
+        default=10, ge=1, description="Most one-time codes sent to one account in 24 hours."
+    )
 
     @field_validator("audit_retention_days")
     @classmethod

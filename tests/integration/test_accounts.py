@@ -4,6 +4,7 @@ one-time code, and the publishing rights the publishing side asks for."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -70,24 +71,24 @@ def test_an_organisation_registers_with_its_responsible_person(uow: UnitOfWork) 
     assert ORG_USCC not in str(account.to_dict())
 
 
-@pytest.mark.parametrize(
-    ("change", "code"),
-    [
-        ({"id_number": WANG_ID[:-1] + "0"}, "id_number.check_digit"),
-        ({"id_number": "99" + WANG_ID[2:]}, "id_number.region"),
-        ({"id_number": WANG_ID[:10] + "1399" + WANG_ID[14:]}, "id_number.birth_date"),
-        ({"id_number": WANG_ID[:17]}, "id_number.length"),
-        ({"mobile": "12800138000"}, "mobile.prefix"),
-        ({"mobile": "1380013800"}, "mobile.length"),
-    ],
-)
+STRUCTURAL = [
+    ({"id_number": WANG_ID[:-1] + "0"}, "id_number.check_digit"),
+    ({"id_number": "99" + WANG_ID[2:]}, "id_number.region"),
+    ({"id_number": WANG_ID[:10] + "1399" + WANG_ID[14:]}, "id_number.birth_date"),
+    ({"id_number": WANG_ID[:17]}, "id_number.length"),
+    ({"mobile": "12800138000"}, "mobile.prefix"),
+    ({"mobile": "1380013800"}, "mobile.length"),
+]
+
+
 def test_a_structural_check_names_the_field_and_the_check_and_stores_nothing(
-    uow: UnitOfWork, database: Database, change: dict[str, str], code: str
+    uow: UnitOfWork, database: Database
 ) -> None:
-    with pytest.raises(IdentityError) as failure:
-        register(uow, {**WANG, **change})
-    assert failure.value.code == code
-    assert WANG_ID not in str(failure.value)
+    for change, code in STRUCTURAL:
+        with pytest.raises(IdentityError) as failure:
+            register(uow, {**WANG, **change})
+        assert failure.value.code == code
+        assert WANG_ID not in str(failure.value)
     assert dump(database, "accounts", "audit_log") == ""
 
 
@@ -183,6 +184,11 @@ def test_codes_expire_and_cannot_be_resent_at_once(uow: UnitOfWork) -> None:
     assert confirmed.mobile_verified_at == later
     with pytest.raises(OtpError):  # a code works once
         account_mobile.confirm_mobile(account.id, fresh, uow, ring, now=later)
+    two_a_day = accounts.AccountPolicy(otp=OtpRules(max_per_day=2))
+    with pytest.raises(ThrottledError, match="too many today"):
+        account_mobile.send_mobile_code(
+            account.id, uow, ring, gateway, now=later + timedelta(hours=1), policy=two_a_day
+        )
 
 
 def test_an_unknown_account_is_not_found(uow: UnitOfWork) -> None:
@@ -190,3 +196,24 @@ def test_an_unknown_account_is_not_found(uow: UnitOfWork) -> None:
         accounts.get_account(42, uow)
     with pytest.raises(NotFoundError):
         account_mobile.send_mobile_code(42, uow, keyring(), LogSmsGateway(), now=NOW)
+
+
+def test_concurrent_registrations_of_one_identity_let_one_through(database: Database) -> None:
+    barrier = threading.Barrier(6)
+    outcomes: list[str] = []
+
+    def attempt(number: int) -> None:
+        uow = database.unit_of_work()
+        barrier.wait()
+        try:
+            register(uow, {**WANG, "mobile": f"1380013800{number}"})
+            outcomes.append("registered")
+        except IdentityTakenError:
+            outcomes.append("taken")
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["registered"] + ["taken"] * 5

@@ -104,6 +104,14 @@ def test_closing_needs_a_reason_and_a_closed_account_is_not_closed_twice(uow: Un
         account_admin.close_account(
             account_admin.CloseAccount(account.id, " "), uow, keyring(), actor="x", now=NOW
         )
+    with pytest.raises(SubmissionError, match="identity number"):
+        account_admin.close_account(
+            account_admin.CloseAccount(account.id, f"same as {WANG_ID}"),
+            uow,
+            keyring(),
+            actor="x",
+            now=NOW,
+        )
     close(uow, account.id)
     with pytest.raises(AccountStateError):
         close(uow, account.id)
@@ -232,3 +240,16 @@ def test_the_job_reverifies_the_accounts_due(uow: UnitOfWork) -> None:
     assert (report.checked, report.failed, report.failed_ids) == (1, 1, [li.id])
     assert reverification.reverify_due(uow, ring, LocalVerifier(), now=later).checked == 0
     assert audit.verify(uow).ok
+
+
+def test_a_suspended_account_may_not_publish_until_reinstated(uow: UnitOfWork) -> None:
+    account = register_verified(uow, WANG)
+    suspended = account_admin.suspend_account(account.id, REASON, uow, actor="m", now=NOW)
+    assert suspended.rights_at(NOW).code == "account_suspended"
+    with pytest.raises(AccountStateError, match="not active"):
+        account_admin.suspend_account(account.id, REASON, uow, actor="m", now=NOW)
+    back = account_admin.suspend_account(account.id, REASON, uow, actor="m", now=NOW, suspend=False)
+    assert back.status == "active"
+    with uow:
+        assert accounts.publishing_rights(uow, account.id, NOW).allowed
+    assert actions(uow)[-2:] == ["account.suspend", "account.reinstate"]

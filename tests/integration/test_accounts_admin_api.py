@@ -92,6 +92,14 @@ def test_reveal_delete_and_reverify(client: httpx.Client, database: Database) ->
         f"/v1/accounts/{org}/reveal", json={"field": "address", "reason": REASON}, headers=auditor
     )
     assert unknown.status_code == 422
+    suspended = client.post(
+        f"/v1/accounts/{org}/suspend", json={"reason": REASON}, headers=moderator
+    )
+    assert suspended.json()["publishing"]["code"] == "account_suspended"
+    reinstated = client.post(
+        f"/v1/accounts/{org}/reinstate", json={"reason": REASON}, headers=moderator
+    )
+    assert reinstated.json()["status"] == "active"
     reverified = client.post(f"/v1/accounts/{org}/reverify", headers=moderator)
     assert reverified.status_code == 200 and reverified.json()["identity_status"] == "verified"
     deleted = client.delete(f"/v1/accounts/{org}", headers=moderator)

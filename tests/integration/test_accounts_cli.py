@@ -10,13 +10,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from account_support import LI, MASTER_KEY_HEX, NOW, WANG, WANG_ID, WANG_MASKED, register_verified
+from account_support import (
+    CHEN_ID,
+    LI,
+    MASTER_KEY_HEX,
+    NOW,
+    WANG,
+    WANG_ID,
+    WANG_MASKED,
+    register_verified,
+)
 from typer.testing import CliRunner
 
 from shenhe.adapters.db import Database
 from shenhe.bootstrap import build_keyring
 from shenhe.config import Settings
-from shenhe.jobs.reverify import run_reverification
+from shenhe.jobs.reverify import ReverifyJob, run_reverification
 from shenhe.services import accounts, audit
 from shenhe.services.account_errors import BlacklistedError
 from shenhe.services.verification import LocalVerifier
@@ -84,6 +93,10 @@ def test_delete_erases_and_operators_are_listed_and_revoked(
     database: Database, migrated_url: str
 ) -> None:
     account = register_verified(database.unit_of_work(), LI)
+    reason = ("--reason", "spam wave")
+    suspended = run(migrated_url, "accounts", "suspend", str(account.id), *reason, "--json")
+    assert json.loads(suspended.stdout)["publishing"]["code"] == "account_suspended"
+    assert run(migrated_url, "accounts", "reinstate", str(account.id), *reason).exit_code == 0
     deleted = run(migrated_url, "accounts", "delete", str(account.id), "--json")
     assert deleted.exit_code == 0, deleted.output
     assert json.loads(deleted.stdout)["identity"] == {}
@@ -109,6 +122,13 @@ def test_reverify_due_from_the_shell_and_the_job(database: Database, migrated_ur
     assert (report.checked, report.failed_ids) == (1, [li.id])
     with uow:
         assert accounts.publishing_rights(uow, li.id, NOW).code == "identity_failed"
+    chen = {"kind": "individual", "name": "陈", "id_number": CHEN_ID, "mobile": "13100131000"}
+    register_verified(uow, chen, now=long_ago)
+    back = Settings(database_url=migrated_url, pii_key=MASTER_KEY_HEX)
+    with ReverifyJob(back, interval=3600) as job:  # li is tried again only after a day
+        assert job.ran.wait(30)
+    assert job.last_report is not None
+    assert (job.last_report.checked, job.last_report.passed) == (1, 1)
 
 
 def test_keys_rotate_with_a_key_file(database: Database, migrated_url: str, tmp_path: Path) -> None:
@@ -127,4 +147,11 @@ def test_keys_rotate_with_a_key_file(database: Database, migrated_url: str, tmp_
     assert "new key k3" in text.stdout and "1 accounts" in text.stdout
     shown = run(migrated_url, "accounts", "show", str(account.id), "--json", **env)
     assert json.loads(shown.stdout)["identity"]["id_number"] == WANG_MASKED
+    current = run(migrated_url, "keys", "retire", "k3", **env)
+    assert current.exit_code == 1 and "current key" in current.output
+    assert run(migrated_url, "keys", "retire", "k1", **env).exit_code == 0
+    assert [k.key_id for k in build_keyring(settings).retired] == ["k2"]
+    account_key = build_keyring(settings)
+    assert accounts.get_account(account.id, uow).identity_status == "verified"
+    assert account_key.current.key_id == "k3"
     assert audit.verify(uow).ok

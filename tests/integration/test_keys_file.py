@@ -4,10 +4,14 @@ same for keys from the environment."""
 
 from __future__ import annotations
 
+import base64
 import stat
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shenhe.adapters.keyfile import add_key, read_or_create_keys, read_or_create_master_key
 from shenhe.bootstrap import build_keyring
@@ -57,3 +61,28 @@ def test_retired_keys_from_the_environment(tmp_path: Path) -> None:
         build_keyring(Settings(pii_key=NEW_HEX, pii_key_id="k2", pii_retired_keys="k1:short"))
     assert "short" not in str(failure.value)
     assert not (tmp_path / "unused").exists()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.from_regex(r"[A-Za-z0-9_-]{1,32}", fullmatch=True),
+            st.binary(min_size=32, max_size=32),
+        ),
+        min_size=1,
+        max_size=4,
+        unique_by=lambda pair: pair[0],
+    ),
+    st.booleans(),
+)
+def test_any_key_list_reads_back_as_written(keys: list[tuple[str, bytes]], hexed: bool) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "pii.key"
+        lines = [
+            f"{key_id} {key.hex() if hexed else base64.b64encode(key).decode()}"
+            for key_id, key in keys
+        ]
+        path.write_text("# keys\n\n" + "\n".join(lines) + "\n")
+        path.chmod(0o600)
+        assert read_or_create_keys(path) == keys

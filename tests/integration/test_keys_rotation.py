@@ -95,6 +95,7 @@ def test_a_rotation_keeps_everything_readable_during_and_after(
     assert not keys.pending(uow, "k2")
 
     readable(uow, AFTER, ids, who)  # the old key is gone: nothing needs it any more
+    keys.retirable(uow, DURING, "k1")
 
     again = keys.rotate(uow, AFTER, now=NOW + timedelta(minutes=2))  # idempotent
     assert again.finished and sum(again.counts.values()) == 0
@@ -105,7 +106,13 @@ def test_a_rotation_keeps_everything_readable_during_and_after(
 
 def test_an_unfinished_rotation_must_be_finished_with_its_own_key(uow: UnitOfWork) -> None:
     seed(uow)
+    with pytest.raises(ConflictError, match="6 stored values are still sealed under 'k1'"):
+        keys.retirable(uow, DURING, "k1")  # 2 principals, 3 account keys, 1 entry
     keys.rotate(uow, DURING, now=NOW, batch=1, max_batches=1)
     other = Keyring(PiiKeys.derive(bytes(range(200, 232)), "k3"), (NEW, OLD))
     with pytest.raises(ConflictError, match="'k2' is unfinished"):
         keys.rotate(uow, other, now=NOW)
+    with pytest.raises(ConflictError, match="rotation is unfinished"):
+        keys.retirable(uow, DURING, "k1")
+    with pytest.raises(ConflictError, match="current key"):
+        keys.retirable(uow, DURING, "k2")

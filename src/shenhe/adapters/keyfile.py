@@ -67,6 +67,18 @@ def add_key(path: Path) -> str:
     return new_id
 
 
+def remove_key(path: Path, key_id: str) -> None:
+    """Drop retired key `key_id` from the file (never the current, first one)."""
+    keys = read_or_create_keys(path)
+    if keys[0][0] == key_id:
+        raise ConfigError(f"{ENV}: {key_id!r} is the current key of {path}; it cannot go")
+    kept = [(i, key) for i, key in keys if i != key_id]
+    if len(kept) == len(keys):
+        raise ConfigError(f"{ENV}: {path} holds no key {key_id!r}")
+    lines = [f"{i} {base64.urlsafe_b64encode(key).decode('ascii')}" for i, key in kept]
+    _write(path, HEADER + "\n".join(lines) + "\n", replace=True)
+
+
 def stamp(path: Path) -> tuple[int, int] | None:
     """(modification time in ns, size) of the key file, to notice that it changed."""
     try:

@@ -15,7 +15,14 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from shenhe.api import account_deps, deps
-from shenhe.api.account_schemas import AccountOut, CloseIn, PrincipalRevealIn, RevealIn, RevealOut
+from shenhe.api.account_schemas import (
+    AccountOut,
+    CloseIn,
+    PrincipalRevealIn,
+    ReasonIn,
+    RevealIn,
+    RevealOut,
+)
 from shenhe.api.accounts import now, responses
 from shenhe.api.auth import operator_with
 from shenhe.domain.errors import SubmissionError
@@ -43,6 +50,40 @@ def close_account(account_id: int, body: CloseIn, request: Request) -> dict[str,
     command = account_admin.CloseAccount(account_id, body.reason, body.blacklist, until)
     account = account_admin.close_account(
         command, deps.unit_of_work(request), deps.keyring(request), actor=operator.actor, now=moment
+    )
+    return account.to_dict(moment)
+
+
+@router.post(
+    "/v1/accounts/{account_id}/suspend",
+    response_model=AccountOut,
+    responses=responses(401, 403, 404, 409, 422),
+    summary="Suspend an account: it may not publish until reinstated",
+)
+def suspend_account(account_id: int, body: ReasonIn, request: Request) -> dict[str, Any]:
+    return _suspend(account_id, body, request, suspend=True)
+
+
+@router.post(
+    "/v1/accounts/{account_id}/reinstate",
+    response_model=AccountOut,
+    responses=responses(401, 403, 404, 409, 422),
+    summary="Reinstate a suspended account",
+)
+def reinstate_account(account_id: int, body: ReasonIn, request: Request) -> dict[str, Any]:
+    return _suspend(account_id, body, request, suspend=False)
+
+
+def _suspend(account_id: int, body: ReasonIn, request: Request, *, suspend: bool) -> dict[str, Any]:
+    operator = operator_with(request, "moderator")
+    moment = now()
+    account = account_admin.suspend_account(
+        account_id,
+        body.reason,
+        deps.unit_of_work(request),
+        actor=operator.actor,
+        now=moment,
+        suspend=suspend,
     )
     return account.to_dict(moment)
 

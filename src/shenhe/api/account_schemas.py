@@ -88,3 +88,7 @@ class PrincipalRevealIn(_In):
 class RevealOut(BaseModel):
     field: str
     value: str
+
+
+class ReasonIn(_In):
+    reason: Text = Field(description="Why (goes into the audit log), at least 4 characters.")

@@ -34,7 +34,7 @@ from shenhe.domain.errors import SubmissionError
 from shenhe.services import account_admin, accounts, operators, profiles, reverification
 
 app = typer.Typer(
-    help="Accounts: show one, close and blacklist, delete, reveal a value, re-verify.",
+    help="Accounts: show, close and blacklist, suspend, delete, reveal a value, re-verify.",
     no_args_is_help=True,
 )
 
@@ -108,6 +108,45 @@ def close(
         with build_database(settings) as db:
             account = account_admin.close_account(
                 command, build_unit_of_work(db), build_keyring(settings), actor=cli_actor(), now=now
+            )
+    _print(account, as_json)
+
+
+@app.command()
+def suspend(
+    account_id: Annotated[int, typer.Argument(metavar="ID", help="The account's id.")],
+    reason: ReasonOption,
+    as_json: JsonOption = False,
+    database: DatabaseOption = None,
+) -> None:
+    """Suspend an account: it may not publish until reinstated."""
+    _suspend(account_id, reason, as_json, database, suspend=True)
+
+
+@app.command()
+def reinstate(
+    account_id: Annotated[int, typer.Argument(metavar="ID", help="The account's id.")],
+    reason: ReasonOption,
+    as_json: JsonOption = False,
+    database: DatabaseOption = None,
+) -> None:
+    """Reinstate a suspended account."""
+    _suspend(account_id, reason, as_json, database, suspend=False)
+
+
+def _suspend(
+    account_id: int, reason: str, as_json: bool, database: str | None, *, suspend: bool
+) -> None:
+    with reporting():
+        settings = settings_from(database_url=database)
+        with build_database(settings) as db:
+            account = account_admin.suspend_account(
+                account_id,
+                reason,
+                build_unit_of_work(db),
+                actor=cli_actor(),
+                now=_now(),
+                suspend=suspend,
             )
     _print(account, as_json)
 

@@ -6,6 +6,8 @@ batches. Run it again after an interruption: while anything is not yet under the
 it resumes instead of making another key. With ``SHENHE_PII_KEY``, set the new key there
 (``SHENHE_PII_KEY_ID`` a new id, the old key in ``SHENHE_PII_RETIRED_KEYS``), restart the
 servers, then run the command: it re-seals under the key the environment names.
+
+``shenhe keys retire KEY_ID`` drops an old key once nothing is sealed under it any more.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Annotated
 
 import typer
 
-from shenhe.adapters.keyfile import add_key
+from shenhe.adapters.keyfile import add_key, remove_key
 from shenhe.bootstrap import build_database, build_keyring, build_unit_of_work
 from shenhe.cli.accounts import cli_actor
 from shenhe.cli.db import DatabaseOption
@@ -24,7 +26,25 @@ from shenhe.cli.errors import reporting
 from shenhe.cli.options import settings_from
 from shenhe.services import keys
 
-app = typer.Typer(help="The PII master keys: rotate them.", no_args_is_help=True)
+app = typer.Typer(help="The PII master keys: rotate them, retire old ones.", no_args_is_help=True)
+
+
+@app.command()
+def retire(
+    key_id: Annotated[str, typer.Argument(metavar="KEY_ID", help="A retired key, e.g. k1.")],
+    database: DatabaseOption = None,
+) -> None:
+    """Drop an old key from the key file once nothing is sealed under it any more (after a
+    finished rotation): backups sealed under it can then no longer be opened."""
+    with reporting():
+        settings = settings_from(database_url=database)
+        with build_database(settings) as db:
+            keys.retirable(build_unit_of_work(db, read_only=True), build_keyring(settings), key_id)
+        if settings.pii_key is not None:
+            typer.echo(f"nothing is sealed under {key_id}: remove it from SHENHE_PII_RETIRED_KEYS")
+            return
+        remove_key(settings.pii_key_file, key_id)
+    typer.echo(f"key {key_id} removed from {settings.pii_key_file}")
 
 
 @app.command()

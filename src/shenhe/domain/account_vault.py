@@ -20,7 +20,7 @@ import dataclasses
 import os
 from collections.abc import Mapping
 
-from shenhe.domain.errors import PiiKeyError
+from shenhe.domain.errors import PiiKeyError, TamperedError
 from shenhe.domain.pii import (
     KEY_BYTES,
     Keyring,
@@ -76,10 +76,19 @@ def seal_identity(
     return sealed
 
 
-def open_identity(data_key: bytes, sealed: Mapping[str, SealedValue]) -> dict[str, str]:
-    """The clear values of sealed identity fields (`TamperedError` if one was altered)."""
+def open_identity(
+    data_key: bytes, sealed: Mapping[str, SealedValue], keyring: Keyring | None = None
+) -> dict[str, str]:
+    """The clear values of sealed identity fields (`TamperedError` if one was altered). Given
+    the `keyring`, each blind index is checked too: one swapped with another row's, which
+    would let a barred identity pass the blacklist, does not open."""
     keys = _keys(data_key)
-    return {name: unseal(keys, name, value.token) for name, value in sealed.items()}
+    values = {name: unseal(keys, name, value.token) for name, value in sealed.items()}
+    if keyring is not None:
+        for name, value in sealed.items():
+            if value.blind_index not in keyring.blind_indexes(name, values[name]):
+                raise TamperedError(name, "its blind index belongs to another value")
+    return values
 
 
 def _keys(data_key: bytes) -> PiiKeys:

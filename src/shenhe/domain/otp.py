@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hmac
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
@@ -30,6 +31,8 @@ class OtpRules:
     ttl: timedelta = timedelta(minutes=5)
     max_attempts: int = 5
     resend_after: timedelta = timedelta(seconds=60)
+    max_per_day: int = 10
+    """Most codes sent to one account in 24 hours (no SMS bombing through the resend)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +84,18 @@ def check(
     return "ok" if hmac.compare_digest(typed, stored.code_hash) else "wrong"
 
 
-def resend_wait(last: OtpCode | None, now: datetime, rules: OtpRules) -> timedelta:
-    """How long until a new code may be sent (zero when it may be now)."""
-    if last is None:
-        return timedelta(0)
-    return max(timedelta(0), last.sent_at + rules.resend_after - now)
+DAY = timedelta(days=1)
+
+
+def resend_wait(
+    last: OtpCode | None, now: datetime, rules: OtpRules, sent_today: Sequence[datetime] = ()
+) -> timedelta:
+    """How long until a new code may be sent (zero when it may be now), given the last code
+    and the moments codes were sent in the 24 hours before `now`."""
+    wait = timedelta(0)
+    if last is not None:
+        wait = max(wait, last.sent_at + rules.resend_after - now)
+    if len(sent_today) >= rules.max_per_day:
+        oldest = sorted(sent_today)[len(sent_today) - rules.max_per_day]
+        wait = max(wait, oldest + DAY - now)
+    return wait

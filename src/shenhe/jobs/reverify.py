@@ -62,6 +62,9 @@ class ReverifyJob:
         self.verifier = build_verifier(settings)  # one circuit breaker for every run
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self.ran = threading.Event()
+        """Set after each run (for whoever watches the job, tests included)."""
+        self.last_report: ReverifyReport | None = None
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="shenhe-reverify", daemon=True)
@@ -89,6 +92,8 @@ class ReverifyJob:
             try:
                 report = run_reverification(self.settings, verifier=self.verifier)
                 logger.info("re-verification: %s", report.to_dict())
+                self.last_report = report
             except ShenheError as exc:
                 logger.error("re-verification failed: %s", exc)
+            self.ran.set()
             self._stop.wait(self.interval)

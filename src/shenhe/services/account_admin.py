@@ -1,5 +1,6 @@
-"""What moderators and privileged operators do to accounts: close (and blacklist), delete
-(cryptographic erasure), reveal a sealed value. Each is one transaction with its audit record.
+"""What moderators and privileged operators do to accounts: close (and blacklist), suspend
+and reinstate, delete (cryptographic erasure), reveal a sealed value. Each is one transaction
+with its audit record.
 
 **Closing** for a serious violation with ``blacklist=True`` bars the account's identity (the
 identity number of an individual, the credit code of an organisation) from registering again,
@@ -26,13 +27,14 @@ value is returned, so no value is ever shown without its record.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from shenhe.domain.account_vault import open_identity, unwrap
-from shenhe.domain.accounts import PII_FIELDS, Account, identity_ref
+from shenhe.domain.accounts import PII_FIELDS, Account, AccountStatus, identity_ref
 from shenhe.domain.audit import Subject, format_time
 from shenhe.domain.errors import SubmissionError
 from shenhe.domain.operators import Operator
@@ -46,6 +48,7 @@ from shenhe.services.unit_of_work import UnitOfWork
 ErasureStep = Callable[[UnitOfWork, int, datetime], None]
 """One step of deleting an account: ``step(uow, account_id, now)``, inside the transaction."""
 MIN_REASON = 4
+_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
 MAX_REASON = 500
 
 
@@ -117,6 +120,39 @@ def close_account(
         assert closed is not None
         uow.commit()
     return closed
+
+
+def suspend_account(
+    account_id: int,
+    reason: str,
+    uow: UnitOfWork,
+    *,
+    actor: str,
+    now: datetime,
+    suspend: bool = True,
+) -> Account:
+    """Suspend an active account (it may not publish) or, with ``suspend=False``, reinstate a
+    suspended one; an ``account.suspend`` / ``account.reinstate`` audit record."""
+    reason = _reason(reason)
+    before: AccountStatus = "active" if suspend else "suspended"
+    after: AccountStatus = "suspended" if suspend else "active"
+    with uow:
+        account = _account(uow, account_id)
+        if account.status != before:
+            raise AccountStateError(f"account {account_id} is {account.status}, not {before}")
+        uow.accounts.set_status(account_id, after, at=now)
+        audit.append(
+            uow,
+            actor=actor,
+            action="account.suspend" if suspend else "account.reinstate",
+            subject=Subject("account", str(account_id)),
+            payload={"reason": reason},
+            at=now,
+        )
+        changed = uow.accounts.get(account_id)
+        assert changed is not None
+        uow.commit()
+    return changed
 
 
 def delete_account(
@@ -223,7 +259,7 @@ def _open(uow: UnitOfWork, keyring: Keyring, account: Account, field: str) -> st
     wrapped = uow.accounts.data_key(account.id)
     if wrapped is None:
         raise AccountStateError(f"account {account.id} was deleted; its identity is erased")
-    return open_identity(unwrap(keyring, wrapped), {field: account.identity[field]})[field]
+    return open_identity(unwrap(keyring, wrapped), {field: account.identity[field]}, keyring)[field]
 
 
 def _account(uow: UnitOfWork, account_id: int) -> Account:
@@ -242,4 +278,10 @@ def _reason(reason: object) -> str:
     text = reason.strip()
     if len(text) > MAX_REASON or not text.isprintable():
         raise SubmissionError(f"must be at most {MAX_REASON} printable characters", field="reason")
+    if _NUMBER.search(text):
+        raise SubmissionError(
+            "must not hold an identity number (the audit log keeps no clear PII); refer to the "
+            "account or the case instead",
+            field="reason",
+        )
     return text

@@ -18,7 +18,7 @@ from shenhe.domain.account_vault import open_identity, unwrap
 from shenhe.domain.accounts import Account
 from shenhe.domain.audit import Subject
 from shenhe.domain.identity import MobileNumber
-from shenhe.domain.otp import OtpPurpose, check, code_hash, new_code, resend_wait
+from shenhe.domain.otp import DAY, OtpPurpose, check, code_hash, new_code, resend_wait
 from shenhe.domain.pii import Keyring
 from shenhe.services import audit
 from shenhe.services.account_errors import AccountStateError, OtpError, ThrottledError
@@ -49,11 +49,12 @@ def send_mobile_code(
     rules = policy.otp
     with uow:
         account = _open_account(uow, account_id)
-        wait = resend_wait(uow.otp.latest(account_id, PURPOSE), now, rules)
+        today = uow.otp.sent_since(account_id, PURPOSE, now - DAY)
+        wait = resend_wait(uow.otp.latest(account_id, PURPOSE), now, rules, today)
         if wait:
             seconds = math.ceil(wait.total_seconds())
             raise ThrottledError(
-                f"a code was sent moments ago; ask for a new one in {seconds} s",
+                f"a code was sent moments ago, or too many today; ask for a new one in {seconds} s",
                 retry_after=seconds,
             )
         wrapped = uow.accounts.data_key(account_id)

@@ -59,6 +59,11 @@ class AccountRepository(Protocol):
         """The account's wrapped data key (None once erased)."""
         ...
 
+    def lock_identities(self, indexes: Sequence[str]) -> None:
+        """Hold a lock on these blind indexes until the transaction ends, so two
+        registrations of the same identity or mobile number cannot both pass the checks."""
+        ...
+
     def count_identity(self, field: str, indexes: Sequence[str]) -> int:
         """How many accounts not deleted hold an identity `field` with one of these indexes."""
         ...
@@ -152,6 +157,10 @@ class OtpRepository(Protocol):
         """The last code sent to the account for `purpose`."""
         ...
 
+    def sent_since(self, account_id: int, purpose: OtpPurpose, since: datetime) -> list[datetime]:
+        """When codes were sent to the account for `purpose` at or after `since`."""
+        ...
+
     def record_attempt(self, code_id: int) -> None:
         """Count a wrong attempt against a code."""
         ...
@@ -192,6 +201,11 @@ class PiiRotationRepository(Protocol):
 
     def reseal_principal(self, principal_id: int, sealed: SealedValue) -> None:
         """Store a principal's identity number re-sealed and re-indexed."""
+        ...
+
+    def count_sealed_under(self, key_id: str) -> int:
+        """How many stored values (principals' numbers, wrapped account keys, blacklist
+        entries) are sealed under master key `key_id`."""
         ...
 
     def running(self) -> tuple[int, str] | None:

@@ -125,6 +125,13 @@ def register_account(
             code=result.code,
         )
     with uow:
+        mobile = identity.values["mobile"]
+        uow.accounts.lock_identities(
+            (
+                *keyring.blind_indexes(identity.field, identity.values[identity.field]),
+                *keyring.blind_indexes("mobile", mobile),
+            )
+        )
         _admissible(uow, keyring, identity, now, policy)
         data_key = new_data_key()
         account = uow.accounts.add(

@@ -74,6 +74,25 @@ def pending(uow: UnitOfWork, key_id: str) -> bool:
         )
 
 
+def retirable(uow: UnitOfWork, keyring: Keyring, key_id: str) -> None:
+    """Check that master key `key_id` may be dropped from the keyring: it is not the current
+    key, no rotation is unfinished, and no stored value is sealed under it (`ConflictError`
+    saying what to do otherwise)."""
+    if key_id == keyring.current.key_id:
+        raise ConflictError(f"{key_id!r} is the current key; rotate to a new key first")
+    keyring.get(key_id)  # PiiKeyError when the keyring does not hold it
+    with uow:
+        running = uow.pii_rotation.running()
+        left = uow.pii_rotation.count_sealed_under(key_id)
+    if running is not None:
+        raise ConflictError("a key rotation is unfinished; run `shenhe keys rotate` first")
+    if left:
+        raise ConflictError(
+            f"{left} stored values are still sealed under {key_id!r}; run `shenhe keys "
+            "rotate` to re-seal them first"
+        )
+
+
 def rotate(
     uow: UnitOfWork,
     keyring: Keyring,
@@ -181,7 +200,7 @@ def _accounts(
             wrapped = uow.accounts.data_key(account_id)
             if account is None or wrapped is None:  # deleted meanwhile
                 continue
-            values = open_identity(unwrap(keyring, wrapped), account.identity)
+            values = open_identity(unwrap(keyring, wrapped), account.identity, keyring)
             data_key = new_data_key()
             uow.accounts.replace_identity(
                 account_id,

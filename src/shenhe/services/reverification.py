@@ -74,7 +74,7 @@ def reverify_account(
             raise AccountStateError(f"account {account_id} is {account.status}")
         wrapped = uow.accounts.data_key(account_id)
         assert wrapped is not None  # only deleted accounts lose it
-        values = open_identity(unwrap(keyring, wrapped), account.identity)
+        values = open_identity(unwrap(keyring, wrapped), account.identity, keyring)
     claim = IdentityClaim(
         account.kind,
         values["name"],

@@ -100,6 +100,10 @@ def test_a_code_is_checked_against_its_hash():
     assert check(None, RING.current, "123456", NOW, rules) == "none"
     assert resend_wait(stored, NOW + timedelta(seconds=45), rules) == timedelta(seconds=15)
     assert resend_wait(stored, NOW + timedelta(minutes=2), rules) == timedelta(0)
+    today = [NOW + timedelta(hours=h) for h in range(10)]  # ten codes, one an hour
+    later = NOW + timedelta(hours=12)
+    assert resend_wait(stored, later, rules, today) == timedelta(hours=12)
+    assert resend_wait(stored, later, rules, today[1:]) == timedelta(0)
 
 
 def test_tokens_are_random_and_stored_as_hashes():
@@ -109,3 +113,17 @@ def test_tokens_are_random_and_stored_as_hashes():
     assert parse_roles(["pii_reveal", "moderator"]) == ("moderator", "pii_reveal")
     with pytest.raises(ValueError, match="root"):
         parse_roles(["root"])
+
+
+def test_a_swapped_blind_index_does_not_open():
+    data_key = new_data_key()
+    sealed = seal_identity(RING, data_key, {"id_number": "110105199003071239"})
+    other = seal_identity(RING, data_key, {"id_number": "440305198511204563"})
+    swapped = {
+        "id_number": dataclasses.replace(
+            sealed["id_number"], blind_index=other["id_number"].blind_index
+        )
+    }
+    assert open_identity(data_key, swapped) == {"id_number": "110105199003071239"}
+    with pytest.raises(TamperedError, match="blind index"):
+        open_identity(data_key, swapped, RING)

@@ -98,6 +98,15 @@ class SqlAccounts:
             select(AccountRow.data_key).where(AccountRow.id == account_id)
         ).scalar_one_or_none()
 
+    def lock_identities(self, indexes: Sequence[str]) -> None:
+        # SQLite: a writing unit of work holds the database's write lock from BEGIN
+        # IMMEDIATE, so registrations are serialised already. PostgreSQL: a transaction-level
+        # advisory lock per index (64 bits of it), taken in order so two never deadlock.
+        if self._session.get_bind().dialect.name != "postgresql":
+            return
+        for key in sorted({int(index[:16], 16) - 2**63 for index in indexes}):
+            self._session.execute(select(func.pg_advisory_xact_lock(key)))
+
     def count_identity(self, field: str, indexes: Sequence[str]) -> int:
         statement = (
             select(func.count(func.distinct(AccountPiiRow.account_id)))
@@ -296,6 +305,14 @@ class SqlOtp:
         ).scalar_one_or_none()
         return None if row is None else _code(row)
 
+    def sent_since(self, account_id: int, purpose: OtpPurpose, since: datetime) -> list[datetime]:
+        statement = select(OtpCodeRow.sent_at).where(
+            OtpCodeRow.account_id == account_id,
+            OtpCodeRow.purpose == purpose,
+            OtpCodeRow.sent_at >= since,
+        )
+        return list(self._session.execute(statement).scalars())
+
     def record_attempt(self, code_id: int) -> None:
         self._session.execute(
             update(OtpCodeRow)
@@ -391,6 +408,17 @@ class SqlPiiRotation:
             .where(PrincipalRow.id == principal_id)
             .values(id_number_sealed=sealed.token, id_number_index=sealed.blind_index)
         )
+
+    def count_sealed_under(self, key_id: str) -> int:
+        total = 0
+        for column in (
+            PrincipalRow.id_number_sealed,
+            AccountRow.data_key,
+            IdentityBlacklistRow.sealed,
+        ):
+            statement = select(func.count()).where(_under(column, key_id))
+            total += int(self._session.execute(statement).scalar_one())
+        return total
 
     def running(self) -> tuple[int, str] | None:
         row = self._session.execute(
