@@ -20,7 +20,10 @@ from shenhe.adapters.keyfile import stamp as key_file_stamp
 from shenhe.adapters.sms import LogSmsGateway
 from shenhe.adapters.verifier_http import HttpVerifier
 from shenhe.config import Settings
+from shenhe.domain.credit import CreditRules
 from shenhe.domain.errors import PiiKeyError
+from shenhe.domain.impersonation import OfficialBodies
+from shenhe.domain.ip_location import IpTable
 from shenhe.domain.otp import OtpRules
 from shenhe.domain.pii import Keyring, PiiKeys, parse_master_key
 from shenhe.errors import ConfigError
@@ -28,6 +31,7 @@ from shenhe.policy.policy import Policy
 from shenhe.screening.lexicon import Lexicon
 from shenhe.screening.screener import Screener
 from shenhe.services.accounts import AccountPolicy
+from shenhe.services.publishing_rules import PublishingRules
 from shenhe.services.rules import Rules
 from shenhe.services.verification import IdentityVerifier, LocalVerifier
 
@@ -104,6 +108,21 @@ def build_rules(settings: Settings, screener: Screener | None = None) -> Rules:
     built-in category catalogue, penalty ladder and brand list, and an empty clone index of
     banned apps (filled from the database on first use). Build one per database."""
     return Rules(screener if screener is not None else build_screener(settings))
+
+
+def build_publishing_rules(settings: Settings, screener: Screener | None = None) -> PublishingRules:
+    """What profiles and posts are decided with: `screener` (else one built from `settings`),
+    the official bodies, credit rules and IP table of `settings`, or the built-in ones."""
+    return PublishingRules(
+        screener if screener is not None else build_screener(settings),
+        OfficialBodies.load(settings.official_bodies_file)
+        if settings.official_bodies_file
+        else OfficialBodies.default(),
+        CreditRules.load(settings.credit_rules_file)
+        if settings.credit_rules_file
+        else CreditRules.default(),
+        IpTable.load(settings.ip_table_file) if settings.ip_table_file else IpTable.default(),
+    )
 
 
 def build_account_policy(settings: Settings) -> AccountPolicy:

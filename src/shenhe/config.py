@@ -114,6 +114,24 @@ class Settings(BaseModel):
             f"{MIN_RETENTION_DAYS} ({RETENTION_RULE})."
         ),
     )
+    official_bodies_file: Path | None = Field(
+        default=None,
+        description=(
+            "A YAML list of official bodies and media that profiles must not impersonate, "
+            "used instead of the built-in one."
+        ),
+    )
+    credit_rules_file: Path | None = Field(
+        default=None,
+        description="A credit rules YAML file used instead of the built-in rules.",
+    )
+    ip_table_file: Path | None = Field(
+        default=None,
+        description=(
+            "An IP location table (built by tools/build_ip_regions.py) used instead of the "
+            "built-in one, which comes from ip2region."
+        ),
+    )
 
     # Accounts (issue 5, part A): identity, verification, one-time codes, PII keys.
     pii_key_id: str = Field(

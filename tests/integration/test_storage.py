@@ -50,6 +50,15 @@ TABLES = {
     "audit_chain",
     "alembic_version",
 }
+TABLES |= {  # migration 0005: the front, agreements, posting, credit and complaints
+    "agreements",
+    "agreement_acceptances",
+    "profiles",
+    "credit_events",
+    "posts",
+    "report_cases",
+    "reports",
+}
 TABLES |= {"accounts", "account_pii", "otp_codes", "identity_blacklist", "operators"}
 TABLES |= {"pii_rotations"}  # the accounts of issue 5 (migration 0004)
 

@@ -26,7 +26,7 @@ from shenhe.api.account_schemas import (
 from shenhe.api.accounts import now, responses
 from shenhe.api.auth import operator_with
 from shenhe.domain.errors import SubmissionError
-from shenhe.services import account_admin, reverification
+from shenhe.services import account_admin, profiles, reverification
 
 router = APIRouter(tags=["accounts"])
 
@@ -98,7 +98,11 @@ def delete_account(account_id: int, request: Request) -> dict[str, Any]:
     operator = operator_with(request, "moderator")
     moment = now()
     account = account_admin.delete_account(
-        account_id, deps.unit_of_work(request), actor=operator.actor, now=moment
+        account_id,
+        deps.unit_of_work(request),
+        actor=operator.actor,
+        now=moment,
+        extra_steps=profiles.DELETION_STEPS,
     )
     return account.to_dict(moment)
 

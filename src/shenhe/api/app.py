@@ -18,8 +18,12 @@ from shenhe import __version__
 from shenhe.api import errors
 from shenhe.api.account_admin import router as account_admin_router
 from shenhe.api.accounts import router as accounts_router
+from shenhe.api.agreements import router as agreements_router
 from shenhe.api.governance import router as governance_router
 from shenhe.api.limits import BodyLimitMiddleware
+from shenhe.api.posts import router as posts_router
+from shenhe.api.profiles import router as profiles_router
+from shenhe.api.reports import router as reports_router
 from shenhe.api.routes import router
 from shenhe.api.search import router as search_router
 from shenhe.api.sweeps import router as sweeps_router
@@ -55,6 +59,10 @@ def create_app(screener: Screener | None = None, settings: Settings | None = Non
     app.include_router(search_router)
     app.include_router(governance_router)
     app.include_router(sweeps_router)
+    app.include_router(agreements_router)
+    app.include_router(reports_router)
+    app.include_router(posts_router)
+    app.include_router(profiles_router)
     app.include_router(accounts_router)
     app.include_router(account_admin_router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

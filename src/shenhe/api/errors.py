@@ -27,6 +27,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from shenhe.api.publishing_errors import (
+    PUBLISHING_STATUSES,
+    publishing_details,
+    publishing_headers,
+)
 from shenhe.domain.errors import (
     CategoryError,
     DomainError,
@@ -67,6 +72,7 @@ STATUSES: Mapping[type[ShenheError], int] = {
     DomainError: 500,
     NotFoundError: 404,
     ConflictError: 409,
+    **PUBLISHING_STATUSES,
     BlacklistedError: 403,
     VerificationFailedError: 422,
     VerifierUnavailableError: 503,
@@ -130,7 +136,8 @@ async def shenhe_error_handler(request: Request, exc: Exception) -> JSONResponse
     elif isinstance(exc, VerificationFailedError | OtpError):
         where = "code" if isinstance(exc, OtpError) else "identity"
         errors.append({"loc": ["body", where], "msg": str(exc), "type": exc.code})
-    headers = _account_headers(exc)
+    errors.extend(publishing_details(exc))
+    headers = _account_headers(exc) or publishing_headers(exc)
     return JSONResponse(error_body(str(exc), errors), status_for(exc), headers=headers)
 
 

@@ -7,7 +7,7 @@ produce too (a test keeps them in step).
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
@@ -114,6 +114,9 @@ class FieldError(BaseModel):
     loc: list[str | int] = Field(description='Path to the field, e.g. ["body", "texts", 3].')
     msg: str
     type: str
+    ctx: dict[str, Any] | None = Field(
+        default=None, description="For a refused text: the offending `text`, `start`, `end`."
+    )
 
 
 class ErrorOut(BaseModel):

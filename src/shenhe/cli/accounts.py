@@ -31,7 +31,7 @@ from shenhe.cli.errors import reporting
 from shenhe.cli.options import settings_from
 from shenhe.domain.accounts import Account
 from shenhe.domain.errors import SubmissionError
-from shenhe.services import account_admin, accounts, operators, reverification
+from shenhe.services import account_admin, accounts, operators, profiles, reverification
 
 app = typer.Typer(
     help="Accounts: show, close and blacklist, suspend, delete, reveal a value, re-verify.",
@@ -162,7 +162,11 @@ def delete(
         settings = settings_from(database_url=database)
         with build_database(settings) as db:
             account = account_admin.delete_account(
-                account_id, build_unit_of_work(db), actor=cli_actor(), now=_now()
+                account_id,
+                build_unit_of_work(db),
+                actor=cli_actor(),
+                now=_now(),
+                extra_steps=profiles.DELETION_STEPS,
             )
     _print(account, as_json)
 

@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from shenhe.cli import accounts, apps, audit, db, demo, keys, lexicon, operators
+from shenhe.cli import accounts, agreements, apps, audit, db, demo, keys, lexicon, operators
 from shenhe.cli.screen import screen
 from shenhe.cli.search import search
 from shenhe.cli.serve import serve
@@ -30,6 +30,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(audit.app, name="audit")
 app.add_typer(apps.app, name="apps")
 app.add_typer(demo.app, name="demo")
+app.add_typer(agreements.app, name="agreements")
 app.add_typer(accounts.app, name="accounts")
 app.add_typer(keys.app, name="keys")
 app.add_typer(operators.app, name="operators")

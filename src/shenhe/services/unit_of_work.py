@@ -43,6 +43,13 @@ from shenhe.services.account_ports import (
     OtpRepository,
     PiiRotationRepository,
 )
+from shenhe.services.publishing_ports import (
+    AgreementRepository,
+    CreditRepository,
+    PostRepository,
+    ProfileRepository,
+    ReportRepository,
+)
 
 
 class AuditLogRepository(Protocol):
@@ -430,6 +437,34 @@ class UnitOfWork(Protocol):
     @property
     def clones(self) -> ClonePrintRepository:
         """The clone prints of banned apps, in this unit's transaction."""
+        ...
+
+    @property
+    def agreements(self) -> AgreementRepository:
+        """Service agreements and acceptances, in this unit's transaction."""
+        ...
+
+    @property
+    def profiles(self) -> ProfileRepository:
+        """Accounts' front profiles, in this unit's transaction."""
+        ...
+
+    @property
+    def credit(self) -> CreditRepository:
+        """Accounts' credit events, in this unit's transaction."""
+        ...
+
+    @property
+    def posts(self) -> PostRepository:
+        """Posts and comments, in this unit's transaction."""
+        ...
+
+    @property
+    def reports(self) -> ReportRepository:
+        """Complaints and their cases, in this unit's transaction."""
+        ...
+
+    @property
     def accounts(self) -> AccountRepository:
         """Accounts and their sealed identity, in this unit's transaction."""
         ...

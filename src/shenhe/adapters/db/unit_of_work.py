@@ -27,6 +27,7 @@ from shenhe.adapters.db.accounts import (
     SqlOtp,
     SqlPiiRotation,
 )
+from shenhe.adapters.db.agreements import SqlAgreements
 from shenhe.adapters.db.apps import SqlApps
 from shenhe.adapters.db.audit import SqlAuditLog
 from shenhe.adapters.db.clones import SqlClonePrints
@@ -34,6 +35,8 @@ from shenhe.adapters.db.decisions import SqlDecisions
 from shenhe.adapters.db.enforcement import SqlEnforcement
 from shenhe.adapters.db.errors import storage_error, translated
 from shenhe.adapters.db.principals import SqlPrincipals
+from shenhe.adapters.db.publishing import SqlCredit, SqlPosts, SqlProfiles
+from shenhe.adapters.db.reports import SqlReports
 from shenhe.adapters.db.search import SqlSearchIndex
 from shenhe.adapters.db.sweeps import SqlSweeps
 
@@ -49,6 +52,11 @@ class SqlUnitOfWork:
     search: SqlSearchIndex
     sweeps: SqlSweeps
     clones: SqlClonePrints
+    agreements: SqlAgreements
+    profiles: SqlProfiles
+    credit: SqlCredit
+    posts: SqlPosts
+    reports: SqlReports
     accounts: SqlAccounts
     identity_blacklist: SqlIdentityBlacklist
     otp: SqlOtp
@@ -71,6 +79,11 @@ class SqlUnitOfWork:
         self.search = SqlSearchIndex(self._session)
         self.sweeps = SqlSweeps(self._session)
         self.clones = SqlClonePrints(self._session)
+        self.agreements = SqlAgreements(self._session)
+        self.profiles = SqlProfiles(self._session)
+        self.credit = SqlCredit(self._session)
+        self.posts = SqlPosts(self._session)
+        self.reports = SqlReports(self._session)
         self.accounts = SqlAccounts(self._session)
         self.identity_blacklist = SqlIdentityBlacklist(self._session)
         self.otp = SqlOtp(self._session)

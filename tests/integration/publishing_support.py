@@ -1,0 +1,69 @@
+"""Helpers of the publishing tests: an API client on a migrated database, accounts that may
+publish (registered and confirmed through the accounts' own use cases), agreements."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+import httpx
+import uvicorn
+from account_support import LI, MASTER_KEY_HEX, ORG, WANG, register_verified
+
+from shenhe import Screener
+from shenhe.adapters.db import Database
+from shenhe.api import create_app
+from shenhe.config import Settings
+from shenhe.services import agreements, operators
+
+NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+PEOPLE = (WANG, LI, ORG)
+
+
+@contextmanager
+def api(url: str, screener: Screener) -> Iterator[httpx.Client]:
+    """A client of the whole app on the database at `url`, served by uvicorn on loopback."""
+    app = create_app(screener, Settings(database_url=url, pii_key=MASTER_KEY_HEX))
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.01)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+            yield client
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+
+
+def accounts(url: str, count: int = 2) -> list[int]:
+    """Ids of `count` accounts that may publish (WANG, LI, then the organisation)."""
+    with Database(url) as database:
+        return [register_verified(database.unit_of_work(), data).id for data in PEOPLE[:count]]
+
+
+def operator_headers(url: str, name: str = "mod.li", role: str = "moderator") -> dict[str, str]:
+    """The Authorization header of a new operator with `role`."""
+    with Database(url) as database:
+        _, token = operators.create_operator(
+            name, [role], database.unit_of_work(), actor="test", now=NOW
+        )
+    return {"Authorization": f"Bearer {token}"}
+
+
+def publish(url: str, version: str, body: str = "# 用户服务协议\n\n第一条 遵守法律法规。") -> None:
+    with Database(url) as database:
+        agreements.publish_agreement(
+            database.unit_of_work(), version=version, body=body, actor="ops", now=NOW
+        )
