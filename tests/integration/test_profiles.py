@@ -3,12 +3,16 @@ IP location, an organisation using its own name, and anonymising a deleted accou
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from account_support import ORG, keyring, register_verified
 from publishing_support import NOW, accounts, publish
+from typer.testing import CliRunner
 
 from shenhe import Screener
 from shenhe.adapters.db import SqlUnitOfWork
+from shenhe.cli.main import app
 from shenhe.domain.profile import Profile
 from shenhe.domain.publishing_errors import ProfileRejectedError
 from shenhe.services import account_admin, agreements, posts, profiles, reports
@@ -112,3 +116,18 @@ def test_deleting_an_account_anonymises_its_content(
     assert (anonymised.payload["posts"], anonymised.payload["reports"]) == (1, 1)
     assert "anonymise_content" in records["account.delete"].payload["steps"]
     assert reports.get_report(uow, filed.report.id).case.reports == 1
+
+
+def test_shenhe_accounts_delete_anonymises_too(
+    uow: SqlUnitOfWork, migrated_url: str, rules: PublishingRules
+):
+    (author,) = accounts(migrated_url, 1)
+    publish(migrated_url, "v1")
+    agreements.accept_agreement(uow, account_id=author, version="v1", address=None, now=NOW)
+    written = posts.publish(uow, rules, posts.NewPost(author, "周末去爬山"), now=NOW)
+    env = {key: None for key in os.environ if key.startswith("SHENHE_")}
+    result = CliRunner(env={**env, "SHENHE_DATABASE_URL": migrated_url}).invoke(
+        app, ["accounts", "delete", str(author), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert posts.get_post(uow, written.id, viewer=None).account_id is None

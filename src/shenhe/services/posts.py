@@ -28,6 +28,7 @@ from datetime import datetime
 from typing import Literal
 
 from shenhe.domain.audit import Subject
+from shenhe.domain.credit import Standing
 from shenhe.domain.posts import (
     RATE_WINDOW,
     Post,
@@ -67,11 +68,10 @@ def publish(
     """Publish, hold or refuse a new post or comment (see the module)."""
     body = checked_body(command.kind, command.body)
     with uow:
-        _may_publish(uow, rules, command, now=now)
+        standing = _may_publish(uow, rules, command, now=now)
         if command.kind == "comment":
             _check_parent(uow, command)
         verdict = rules.screener.screen(body, surface=command.kind)
-        standing = standing_of(uow, rules.credit, command.account_id, now)
         try:
             outcome = decide_post(command.kind, body, verdict, standing.tier)
         except PostRefusedError as refused:
@@ -109,7 +109,7 @@ def publish(
 
 def _may_publish(
     uow: UnitOfWork, rules: PublishingRules, command: NewPost, *, now: datetime
-) -> None:
+) -> Standing:
     # Lock the author's row: two posts of one account at once queue here, so the hourly
     # limit below counts the one before.
     uow.accounts.get(command.account_id, for_update=True)
@@ -142,6 +142,7 @@ def _may_publish(
             f"{standing.tier.name!r}); try again in {wait} seconds",
             retry_after=wait,
         )
+    return standing
 
 
 def _check_parent(uow: UnitOfWork, command: NewPost) -> None:

@@ -4,6 +4,7 @@ country abroad, unknown for the rest — from the table built from ip2region."""
 from __future__ import annotations
 
 import gzip
+import ipaddress
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,28 @@ def test_a_table_of_our_own_from_a_file(tmp_path: Path):
 def test_a_malformed_table_says_where(text: str, message: str):
     with pytest.raises(IpTableError, match=message):
         IpTable.from_text(text)
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 2**24), st.sampled_from(["", "美国", "广东", "中国香港"])),
+        max_size=30,
+    ),
+    st.integers(0, 2**32 - 1),
+)
+def test_a_table_reads_back_what_it_was_written_from(steps, probe):
+    lines = ["0\t"] + [f"{step}\t{label}" for step, label in steps]
+    starts, labels, position = [0], [""], 0
+    for step, label in steps:
+        position += step
+        starts.append(position)
+        labels.append(label)
+    table = IpTable.from_text("\n".join(lines))
+    assert len(table) == len(starts)
+    expected = labels[max(i for i, start in enumerate(starts) if start <= probe)]
+    address = ".".join(str((probe >> shift) & 255) for shift in (24, 16, 8, 0))
+    location = table.locate(address)
+    if ipaddress.ip_address(address).is_global:  # private and reserved ranges: unknown
+        assert location.name == (expected or "未知")
+    else:
+        assert location.scope == "unknown"
