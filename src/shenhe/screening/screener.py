@@ -9,7 +9,7 @@ reference, so screenings in flight finish on the engine they started with.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from shenhe.errors import InputError, TextTooLongError
@@ -23,7 +23,7 @@ from shenhe.text.contact_hints import contact_hints
 from shenhe.text.contacts import Contact, find_contacts
 from shenhe.text.contacts import prepare as prepare_contacts
 from shenhe.text.fold import Folder, FoldOptions
-from shenhe.text.matcher import Entry, Match, Matcher
+from shenhe.text.matcher import CompactMatch, Entry, Matcher
 
 MAX_TEXT_LENGTH = 100_000
 CHUNK_TEXTS = 2_000  # a batch is folded and scanned this many texts at a time,
@@ -39,6 +39,8 @@ class Engine:
     matcher: Matcher
     terms: tuple[Term, ...]
     allow_keys: frozenset[int]
+    hit_info: tuple[tuple[str, str, int], ...]
+    """Per term key: (text, category, severity), what a hit of it needs."""
 
     @classmethod
     def build(cls, lexicon: Lexicon, policy: Policy, folder: Folder) -> Engine:
@@ -55,7 +57,13 @@ class Engine:
             for i, t in enumerate(terms)
         ]
         allow_keys = frozenset(i for i, t in enumerate(terms) if t.is_allow)
-        return cls(lexicon, policy, Matcher(entries, folder), terms, allow_keys)
+        hit_info = tuple((t.text, t.category, t.severity) for t in terms)
+        return cls(lexicon, policy, Matcher(entries, folder), terms, allow_keys, hit_info)
+
+    def with_policy(self, policy: Policy) -> Engine:
+        return Engine(
+            self.lexicon, policy, self.matcher, self.terms, self.allow_keys, self.hit_info
+        )
 
 
 class Screener:
@@ -102,8 +110,7 @@ class Screener:
     def replace_policy(self, policy: Policy) -> None:
         """Swap in `policy` atomically."""
         with self._swap:
-            old = self._engine
-            self._engine = Engine(old.lexicon, policy, old.matcher, old.terms, old.allow_keys)
+            self._engine = self._engine.with_policy(policy)
 
     def screen(self, text: str, surface: str = DEFAULT_SURFACE) -> Verdict:
         """The verdict for one text on `surface`."""
@@ -123,18 +130,21 @@ class Screener:
 
     def _screen_chunk(self, engine: Engine, texts: Sequence[str], surface: str) -> list[Verdict]:
         batch = self._folder.fold_batch(texts)
-        found = engine.matcher.find_folded(texts, batch)
-        hinted = contact_hints(batch) if self._hints else None
-        verdicts = []
-        for number, (text, matches) in enumerate(zip(texts, found, strict=True)):
-            if hinted is None or number in hinted:
-                contacts = find_contacts(text)
-            else:
-                contacts = []
-            if not matches and not contacts:
-                verdicts.append(Verdict("pass"))
-            else:
-                verdicts.append(_verdict(engine, surface, text, matches, contacts))
+        found = engine.matcher.find_compact(texts, batch)
+        if self._hints:
+            hinted = contact_hints(batch)
+            worth_a_look: Iterable[int] = found.keys() | hinted
+        else:
+            hinted = None
+            worth_a_look = range(len(texts))
+        # Texts with no match and no hint of a contact (most of them) pass at once.
+        verdicts = [Verdict("pass") for _ in texts]
+        for number in worth_a_look:
+            text = texts[number]
+            contacts = find_contacts(text) if hinted is None or number in hinted else []
+            matches = found.get(number)
+            if matches or contacts:
+                verdicts[number] = _verdict(engine, surface, text, matches or [], contacts)
         return verdicts
 
     def _validate(self, texts: Sequence[str]) -> None:
@@ -161,19 +171,19 @@ def _chunks(texts: Sequence[str]) -> Iterator[Sequence[str]]:
 
 
 def _verdict(
-    engine: Engine, surface: str, text: str, matches: list[Match], contacts: list[Contact]
+    engine: Engine, surface: str, text: str, matches: list[CompactMatch], contacts: list[Contact]
 ) -> Verdict:
-    terms = engine.terms
+    hit_info = engine.hit_info
     allow_keys = engine.allow_keys
-    allowed = [(m.start, m.end) for m in matches if m.key in allow_keys] if allow_keys else []
+    allowed = [(m[0], m[1]) for m in matches if m[2] in allow_keys] if allow_keys else []
     hits: list[Hit] = []
     severities: list[int] = []
     for start, end, key, variant in matches:
         if allowed and (key in allow_keys or _inside_any(start, end, allowed)):
             continue
-        term = terms[key]
-        hits.append(Hit(term.text, term.category, text[start:end], start, end, variant))
-        severities.append(term.severity)
+        term, category, severity = hit_info[key]
+        hits.append(Hit(term, category, text[start:end], start, end, variant))
+        severities.append(severity)
     if not hits and not contacts:
         return Verdict("pass")
     labels = score_labels(hits, severities, contacts, engine.policy, surface)

@@ -74,6 +74,15 @@ class FoldedBatch:
     def __len__(self) -> int:
         return len(self.starts)
 
+    @property
+    def origins(self) -> Sequence[int]:
+        """For every character of `joined`, its index in its text once HTML tags are gone."""
+        return self._origins
+
+    def mapped(self) -> list[int]:
+        """The numbers of the texts whose offsets also pass through an HTML tag map."""
+        return list(self._tag_maps)
+
     def text(self, number: int) -> str:
         """The folded form of text `number`."""
         return self.joined[self.starts[number] : self._ends[number]]
