@@ -15,15 +15,15 @@ from dataclasses import dataclass
 from shenhe.errors import InputError, TextTooLongError
 from shenhe.policy.policy import Policy
 from shenhe.policy.surfaces import DEFAULT_SURFACE, canonical_surface
-from shenhe.screening.lexicon import Lexicon, Term
-from shenhe.screening.scoring import score_labels
-from shenhe.screening.verdict import Hit, Verdict
+from shenhe.screening.assembly import HitTables, assemble
+from shenhe.screening.lexicon import Lexicon
+from shenhe.screening.verdict import Verdict
 from shenhe.text.contact_hints import applies as hints_apply
 from shenhe.text.contact_hints import contact_hints
 from shenhe.text.contacts import Contact, find_contacts
 from shenhe.text.contacts import prepare as prepare_contacts
 from shenhe.text.fold import Folder, FoldOptions
-from shenhe.text.matcher import CompactMatch, Entry, Matcher
+from shenhe.text.matcher import Entry, Matcher
 
 MAX_TEXT_LENGTH = 100_000
 CHUNK_TEXTS = 2_000  # a batch is folded and scanned this many texts at a time,
@@ -37,10 +37,7 @@ class Engine:
     lexicon: Lexicon
     policy: Policy
     matcher: Matcher
-    terms: tuple[Term, ...]
-    allow_keys: frozenset[int]
-    hit_info: tuple[tuple[str, str, int], ...]
-    """Per term key: (text, category, severity), what a hit of it needs."""
+    tables: HitTables
 
     @classmethod
     def build(cls, lexicon: Lexicon, policy: Policy, folder: Folder) -> Engine:
@@ -56,14 +53,11 @@ class Engine:
             )
             for i, t in enumerate(terms)
         ]
-        allow_keys = frozenset(i for i, t in enumerate(terms) if t.is_allow)
-        hit_info = tuple((t.text, t.category, t.severity) for t in terms)
-        return cls(lexicon, policy, Matcher(entries, folder), terms, allow_keys, hit_info)
+        matcher = Matcher(entries, folder)
+        return cls(lexicon, policy, matcher, HitTables.build(terms, policy))
 
     def with_policy(self, policy: Policy) -> Engine:
-        return Engine(
-            self.lexicon, policy, self.matcher, self.terms, self.allow_keys, self.hit_info
-        )
+        return Engine(self.lexicon, policy, self.matcher, self.tables.with_policy(policy))
 
 
 class Screener:
@@ -131,20 +125,16 @@ class Screener:
     def _screen_chunk(self, engine: Engine, texts: Sequence[str], surface: str) -> list[Verdict]:
         batch = self._folder.fold_batch(texts)
         found = engine.matcher.find_compact(texts, batch)
-        if self._hints:
-            hinted = contact_hints(batch)
-            worth_a_look: Iterable[int] = found.keys() | hinted
-        else:
-            hinted = None
-            worth_a_look = range(len(texts))
-        # Texts with no match and no hint of a contact (most of them) pass at once.
+        may_hold: Iterable[int] = contact_hints(batch) if self._hints else range(len(texts))
+        contacts: dict[int, list[Contact]] = {}
+        for number in may_hold:
+            in_text = find_contacts(texts[number])
+            if in_text:
+                contacts[number] = in_text
+        # Texts with no match and no contact (most of them) pass at once.
         verdicts = [Verdict("pass") for _ in texts]
-        for number in worth_a_look:
-            text = texts[number]
-            contacts = find_contacts(text) if hinted is None or number in hinted else []
-            matches = found.get(number)
-            if matches or contacts:
-                verdicts[number] = _verdict(engine, surface, text, matches or [], contacts)
+        for number, verdict in assemble(engine.tables, surface, texts, found, contacts).items():
+            verdicts[number] = verdict
         return verdicts
 
     def _validate(self, texts: Sequence[str]) -> None:
@@ -168,28 +158,3 @@ def _chunks(texts: Sequence[str]) -> Iterator[Sequence[str]]:
             start, size = end + 1, 0
     if start < len(texts):
         yield texts[start:]
-
-
-def _verdict(
-    engine: Engine, surface: str, text: str, matches: list[CompactMatch], contacts: list[Contact]
-) -> Verdict:
-    hit_info = engine.hit_info
-    allow_keys = engine.allow_keys
-    allowed = [(m[0], m[1]) for m in matches if m[2] in allow_keys] if allow_keys else []
-    hits: list[Hit] = []
-    severities: list[int] = []
-    for start, end, key, variant in matches:
-        if allowed and (key in allow_keys or _inside_any(start, end, allowed)):
-            continue
-        term, category, severity = hit_info[key]
-        hits.append(Hit(term, category, text[start:end], start, end, variant))
-        severities.append(severity)
-    if not hits and not contacts:
-        return Verdict("pass")
-    labels = score_labels(hits, severities, contacts, engine.policy, surface)
-    suggestion = engine.policy.decide(surface, {label.category: label.score for label in labels})
-    return Verdict(suggestion, tuple(labels), tuple(hits), tuple(contacts))
-
-
-def _inside_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    return any(low <= start and end <= high for low, high in spans)

@@ -36,7 +36,7 @@ Stream = tuple[bool, bool]
 PLAIN: Stream = (False, False)
 VARIANTS = ("exact", "folded", "repeat", "homophone", "pinyin", "initials")
 """Every variant a match can have, from the plainest to the most disguised."""
-_KINDS = {"text": 0, "pinyin": 1, "initials": 2}
+_KINDS = ("text", "pinyin", "initials")
 _WHOLE_WORD = 4
 CompactMatch = tuple[int, int, int, str]
 """A `Match` as a plain tuple: (start, end, key, variant)."""
@@ -73,12 +73,12 @@ class _Payload:
 
 
 class _Tables(NamedTuple):
-    """A stream's payloads laid out for the C verifier: pattern i owns payloads
-    [offsets[i], offsets[i + 1])."""
+    """A stream's payloads in flat arrays (cheap for the garbage collector to hold, and what
+    the C verifier reads): pattern i owns payloads [offsets[i], offsets[i + 1])."""
 
-    offsets: bytes
-    keys: bytes
-    flags: bytes
+    offsets: array.array[int]
+    keys: array.array[int]
+    flags: bytes  # a kind's index in _KINDS, plus _WHOLE_WORD
     folded: list[str]
     source: list[str]
 
@@ -92,11 +92,26 @@ class _Tables(NamedTuple):
         for payloads in payload_lists:
             for payload in payloads:
                 keys.append(payload.key)
-                flags.append(_KINDS[payload.kind] | (_WHOLE_WORD if payload.whole_word else 0))
+                flags.append(
+                    _KINDS.index(payload.kind) | (_WHOLE_WORD if payload.whole_word else 0)
+                )
                 folded.append(payload.folded)
                 source.append(payload.source)
             offsets.append(len(keys))
-        return cls(offsets.tobytes(), keys.tobytes(), bytes(flags), folded, source)
+        return cls(offsets, keys, bytes(flags), folded, source)
+
+    def payloads(self, pattern: int) -> list[_Payload]:
+        """The payloads of `pattern`, as the Python path reads them."""
+        return [
+            _Payload(
+                self.keys[i],
+                _KINDS[self.flags[i] & 3],
+                bool(self.flags[i] & _WHOLE_WORD),
+                self.folded[i],
+                self.source[i],
+            )
+            for i in range(self.offsets[pattern], self.offsets[pattern + 1])
+        ]
 
 
 class Matcher:
@@ -113,12 +128,13 @@ class Matcher:
                 continue
             for stream, pattern, payload in self._patterns(entry, folded):
                 patterns[stream].setdefault(pattern, []).append(payload)
-        self._streams: list[tuple[Stream, ahocorasick_rs.AhoCorasick, list[list[_Payload]]]] = []
+        self._streams: list[tuple[Stream, ahocorasick_rs.AhoCorasick]] = []
+        self._tables: list[_Tables] = []
         for stream, table in sorted(patterns.items()):
             words = list(table)
             automaton = ahocorasick_rs.AhoCorasick(words)
-            self._streams.append((stream, automaton, [table[w] for w in words]))
-        self._tables = [_Tables.build(payloads) for _, _, payloads in self._streams]
+            self._streams.append((stream, automaton))
+            self._tables.append(_Tables.build([table[w] for w in words]))
 
     def _patterns(self, entry: Entry, folded: str) -> list[tuple[Stream, str, _Payload]]:
         options = self.folder.options
@@ -169,7 +185,7 @@ class Matcher:
             return self._find_python(texts, batch)
         scans: list[tuple[object, ...]] = []
         classes: str | None = None
-        for (stream, automaton, _), tables in zip(self._streams, self._tables, strict=True):
+        for (stream, automaton), tables in zip(self._streams, self._tables, strict=True):
             sounds, repeats = stream
             joined = batch.joined
             if sounds:
@@ -209,7 +225,7 @@ class Matcher:
     ) -> dict[int, list[CompactMatch]]:
         pending: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
         classes: str | None = None
-        for index, (stream, automaton, _) in enumerate(self._streams):
+        for index, (stream, automaton) in enumerate(self._streams):
             sounds, repeats = stream
             joined = batch.joined
             if sounds:
@@ -239,11 +255,12 @@ class Matcher:
         plain = batch.text(number)
         span = batch.span
         streams = self._streams
+        tables = self._tables
         best: dict[tuple[int, int, int], str] = {}
         for index, pattern, start, end in found:
-            stream, _, payloads = streams[index]
+            stream = streams[index][0]
             src_start, src_end = span(number, start, end)
-            for payload in payloads[pattern]:
+            for payload in tables[index].payloads(pattern):
                 if payload.whole_word and not _whole_word(batch, number, plain, start, end):
                     continue
                 if payload.kind != "text":

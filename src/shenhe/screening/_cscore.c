@@ -1,0 +1,386 @@
+/*
+ * shenhe.screening._cscore: hits and labels for texts whose only evidence is lexicon hits.
+ *
+ * With a large lexicon a third of real texts hit something, and building their hits and
+ * scoring them in Python cost more than folding and scanning the whole batch. `assemble`
+ * does both for a batch in one call: it makes the `Hit` objects and the `Label` objects
+ * exactly as shenhe.screening.scoring.score_labels would (noisy-or per category over its
+ * distinct terms, a hit inside a longer one of its category adds nothing, labels strongest
+ * first), leaving the policy's decision to Python. Texts with an allow-listed term are
+ * handed back. shenhe.screening.assembly holds the pure-Python path; the tests hold the two
+ * to the same verdicts.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <structmember.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#define VARIANTS 6
+
+#define HIT_FIELDS 6
+#define LABEL_FIELDS 3
+static const char *hit_fields[HIT_FIELDS] = {"term", "category", "text", "start", "end", "variant"};
+static const char *label_fields[LABEL_FIELDS] = {"category", "score", "severity"};
+
+typedef struct {
+    PyTypeObject *hit_type, *label_type;
+    Py_ssize_t hit_offsets[HIT_FIELDS], label_offsets[LABEL_FIELDS];
+    PyObject *round_fn, *four;
+    PyObject *terms, *categories, *severities; /* lists per key */
+    const int32_t *category_ids, *term_ids, *weight_rows;
+    const uint8_t *allowed;
+    const double *weights; /* weight_rows[key] * VARIANTS + rank */
+    Py_ssize_t keys;
+    PyObject **variants;
+} Tables;
+
+typedef struct {
+    int32_t start, end, key, rank, index;
+} Item;
+
+typedef struct {
+    int32_t category, worst, first; /* first: a key of the category, for its name */
+} Slot;
+
+static int by_start_then_longest(const void *x, const void *y) {
+    const Item *a = x, *b = y;
+    if (a->start != b->start) return a->start < b->start ? -1 : 1;
+    if (a->end != b->end) return a->end > b->end ? -1 : 1;
+    return (a->index > b->index) - (a->index < b->index);
+}
+
+static int rank_of(PyObject *variant, PyObject **variants) {
+    for (int r = 0; r < VARIANTS; r++)
+        if (variant == variants[r]) return r;
+    for (int r = 0; r < VARIANTS; r++) {
+        int eq = PyUnicode_Compare(variant, variants[r]);
+        if (eq == 0) return r;
+        if (eq == -1 && PyErr_Occurred()) return -1;
+    }
+    PyErr_SetString(PyExc_ValueError, "unknown variant");
+    return -1;
+}
+
+/*
+ * Where each field of a slotted dataclass lives in its instances. Hit and Label are plain
+ * slotted dataclasses (their __init__ only stores its arguments), so an instance is made by
+ * storing the values straight into its slots: several times quicker than calling the class,
+ * whose __init__ is Python code. The caller checks that neither defines __post_init__.
+ */
+static int slot_offsets(PyTypeObject *type, const char **names, Py_ssize_t *offsets, int n) {
+    for (int i = 0; i < n; i++) {
+        PyObject *member = PyObject_GetAttrString((PyObject *)type, names[i]);
+        if (!member) return -1;
+        int ok = Py_IS_TYPE(member, &PyMemberDescr_Type) &&
+                 ((PyMemberDescrObject *)member)->d_member->type == T_OBJECT_EX;
+        if (ok) offsets[i] = ((PyMemberDescrObject *)member)->d_member->offset;
+        Py_DECREF(member);
+        if (!ok) {
+            PyErr_Format(PyExc_TypeError, "%s.%s is not a slot", type->tp_name, names[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static PyObject *new_slotted(PyTypeObject *type, const Py_ssize_t *offsets, PyObject **values,
+                             int n) {
+    PyObject *obj = type->tp_alloc(type, 0);
+    if (!obj) return NULL;
+    for (int i = 0; i < n; i++) {
+        Py_INCREF(values[i]);
+        *(PyObject **)((char *)obj + offsets[i]) = values[i];
+    }
+    return obj;
+}
+
+static PyObject *make_hit(const Tables *t, PyObject *text, const Item *item) {
+    PyObject *slice = PyUnicode_Substring(text, item->start, item->end);
+    PyObject *start = PyLong_FromLong(item->start), *end = PyLong_FromLong(item->end);
+    PyObject *hit = NULL;
+    if (slice && start && end) {
+        PyObject *args[6] = {PyList_GET_ITEM(t->terms, item->key),
+                             PyList_GET_ITEM(t->categories, item->key), slice, start, end,
+                             t->variants[item->rank]};
+        hit = new_slotted(t->hit_type, t->hit_offsets, args, HIT_FIELDS);
+    }
+    Py_XDECREF(slice);
+    Py_XDECREF(start);
+    Py_XDECREF(end);
+    return hit;
+}
+
+typedef struct {
+    int32_t slot, term;
+    double weight;
+} Entry;
+
+typedef struct {
+    PyObject *category, *score, *worst; /* score: rounded, as the label holds it */
+    double value;
+} Pending;
+
+/* score_labels' order: highest score first, then category. */
+static int sort_pending(Pending *labels, Py_ssize_t n) {
+    for (Py_ssize_t i = 1; i < n; i++) {
+        for (Py_ssize_t j = i; j > 0; j--) {
+            Pending *a = &labels[j - 1], *b = &labels[j];
+            int swap = a->value < b->value;
+            if (a->value == b->value) {
+                int c = PyUnicode_Compare(a->category, b->category);
+                if (c == -1 && PyErr_Occurred()) return -1;
+                swap = c > 0;
+            }
+            if (!swap) break;
+            Pending held = *a;
+            *a = *b;
+            *b = held;
+        }
+    }
+    return 0;
+}
+
+/* The labels of one text's hits (items in hit order), as a tuple. */
+static PyObject *score(const Tables *t, const Item *items, Py_ssize_t n) {
+    uint8_t *nested = PyMem_Calloc(n, 1);
+    Item *order = PyMem_Malloc(n * sizeof(Item));
+    Slot *slots = PyMem_Malloc(n * sizeof(Slot));
+    Entry *entries = PyMem_Malloc(n * sizeof(Entry));
+    int32_t *reach = PyMem_Malloc(n * sizeof(int32_t));
+    Pending *pending = PyMem_Calloc(n, sizeof(Pending));
+    PyObject *out = NULL;
+    Py_ssize_t nslots = 0, nentries = 0;
+    if (!nested || !order || !slots || !entries || !reach || !pending) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    int overlapping = 0;
+    for (Py_ssize_t i = 1, far = n ? items[0].end : 0; i < n && !overlapping; i++) {
+        overlapping = items[i].start < far;
+        far = items[i].end;
+    }
+    if (overlapping) { /* as scoring._nested: inside an earlier, longer hit of its category */
+        memcpy(order, items, n * sizeof(Item));
+        qsort(order, n, sizeof(Item), by_start_then_longest);
+        for (Py_ssize_t i = 0; i < n; i++) {
+            int32_t category = t->category_ids[order[i].key];
+            Py_ssize_t s = 0;
+            while (s < nslots && slots[s].category != category) s++;
+            if (s == nslots) {
+                slots[nslots++].category = category;
+                reach[s] = -1;
+            }
+            if (reach[s] >= order[i].end) nested[order[i].index] = 1;
+            else reach[s] = order[i].end;
+        }
+        nslots = 0;
+    }
+    /* Per category, in order of first hit: the worst severity and each distinct term's
+       strongest weight, terms in order of first hit (score_labels' dicts keep that order). */
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (nested[i]) continue;
+        int32_t key = items[i].key, category = t->category_ids[key], term = t->term_ids[key];
+        long severity = PyLong_AsLong(PyList_GET_ITEM(t->severities, key));
+        if (severity == -1 && PyErr_Occurred()) goto done;
+        Py_ssize_t s = 0;
+        while (s < nslots && slots[s].category != category) s++;
+        if (s == nslots) {
+            slots[nslots].category = category;
+            slots[nslots].worst = (int32_t)severity;
+            slots[nslots++].first = key;
+        } else if (severity > slots[s].worst) {
+            slots[s].worst = (int32_t)severity;
+        }
+        double weight = t->weights[t->weight_rows[key] * VARIANTS + items[i].rank];
+        Py_ssize_t e = 0;
+        while (e < nentries && !(entries[e].slot == s && entries[e].term == term)) e++;
+        if (e == nentries) {
+            entries[nentries].slot = (int32_t)s;
+            entries[nentries].term = term;
+            entries[nentries++].weight = weight;
+        } else if (weight > entries[e].weight) {
+            entries[e].weight = weight;
+        }
+    }
+    for (Py_ssize_t s = 0; s < nslots; s++) {
+        double remaining = 1.0;
+        for (Py_ssize_t e = 0; e < nentries; e++)
+            if (entries[e].slot == s) remaining *= 1.0 - entries[e].weight;
+        PyObject *raw = PyFloat_FromDouble(1.0 - remaining);
+        if (!raw) goto done;
+        PyObject *round_args[2] = {raw, t->four};
+        pending[s].score = PyObject_Vectorcall(t->round_fn, round_args, 2, NULL);
+        Py_DECREF(raw);
+        if (!pending[s].score) goto done;
+        pending[s].value = PyFloat_AsDouble(pending[s].score);
+        if (pending[s].value == -1.0 && PyErr_Occurred()) goto done;
+        pending[s].category = PyList_GET_ITEM(t->categories, slots[s].first);
+        pending[s].worst = PyLong_FromLong(slots[s].worst);
+        if (!pending[s].worst) goto done;
+    }
+    if (nslots > 1 && sort_pending(pending, nslots) < 0) goto done;
+    out = PyTuple_New(nslots);
+    if (!out) goto done;
+    for (Py_ssize_t s = 0; s < nslots; s++) {
+        PyObject *args[3] = {pending[s].category, pending[s].score, pending[s].worst};
+        PyObject *label = new_slotted(t->label_type, t->label_offsets, args, LABEL_FIELDS);
+        if (!label) {
+            Py_CLEAR(out);
+            goto done;
+        }
+        PyTuple_SET_ITEM(out, s, label);
+    }
+done:
+    if (pending)
+        for (Py_ssize_t s = 0; s < n; s++) {
+            Py_XDECREF(pending[s].score);
+            Py_XDECREF(pending[s].worst);
+        }
+    PyMem_Free(pending);
+    PyMem_Free(reach);
+    PyMem_Free(entries);
+    PyMem_Free(slots);
+    PyMem_Free(order);
+    PyMem_Free(nested);
+    return out;
+}
+
+/* (hits, labels) for one text's matches, or None when one of them is allow-listed. */
+static PyObject *assemble_text(const Tables *t, PyObject *text, PyObject *matches) {
+    Py_ssize_t n = PyList_GET_SIZE(matches);
+    Item *items = PyMem_Malloc((n ? n : 1) * sizeof(Item));
+    PyObject *hits = NULL, *labels = NULL, *out = NULL;
+    if (!items) return PyErr_NoMemory();
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *match = PyList_GET_ITEM(matches, i);
+        if (!PyTuple_Check(match) || PyTuple_GET_SIZE(match) != 4) {
+            PyErr_SetString(PyExc_TypeError, "a match is a (start, end, key, variant) tuple");
+            goto done;
+        }
+        long start = PyLong_AsLong(PyTuple_GET_ITEM(match, 0));
+        long end = PyLong_AsLong(PyTuple_GET_ITEM(match, 1));
+        long key = PyLong_AsLong(PyTuple_GET_ITEM(match, 2));
+        if (PyErr_Occurred()) goto done;
+        if (key < 0 || key >= t->keys || start < 0 || end > length || end <= start) {
+            PyErr_SetString(PyExc_ValueError, "a match lies outside its text or lexicon");
+            goto done;
+        }
+        if (t->allowed[key]) {
+            out = Py_NewRef(Py_None);
+            goto done;
+        }
+        int rank = rank_of(PyTuple_GET_ITEM(match, 3), t->variants);
+        if (rank < 0) goto done;
+        Item item = {(int32_t)start, (int32_t)end, (int32_t)key, rank, (int32_t)i};
+        items[i] = item;
+    }
+    hits = PyTuple_New(n);
+    if (!hits) goto done;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *hit = make_hit(t, text, &items[i]);
+        if (!hit) goto done;
+        PyTuple_SET_ITEM(hits, i, hit);
+    }
+    labels = score(t, items, n);
+    if (!labels) goto done;
+    out = PyTuple_Pack(2, hits, labels);
+done:
+    Py_XDECREF(hits);
+    Py_XDECREF(labels);
+    PyMem_Free(items);
+    return out;
+}
+
+/*
+ * assemble(texts, items, hit_type, label_type, round, terms, categories, severities,
+ *          category_ids, term_ids, weight_rows, allowed, weights, variants)
+ *   -> list of (number, hits, labels) or (number, None, None) where a match is allow-listed
+ *   texts: the batch's texts; items: list of (number, matches), matches as the matcher's
+ *   find_compact gives them (non-empty); terms, categories, severities: lists per term key;
+ *   category_ids, term_ids, weight_rows: int32 per key (equal ids, equal categories or
+ *   texts); allowed: uint8 per key; weights: float64, VARIANTS per weight row;
+ *   variants: the matcher's variant names, plainest first.
+ */
+static PyObject *assemble(PyObject *self, PyObject *args) {
+    PyObject *texts, *items, *variants_obj;
+    Tables t;
+    Py_buffer category_buf, term_buf, row_buf, allowed_buf, weight_buf;
+    PyObject *variants[VARIANTS];
+    if (!PyArg_ParseTuple(args, "O!O!O!O!OO!O!O!y*y*y*y*y*O!", &PyList_Type, &texts,
+                          &PyList_Type, &items, &PyType_Type, &t.hit_type, &PyType_Type,
+                          &t.label_type, &t.round_fn,
+                          &PyList_Type, &t.terms, &PyList_Type, &t.categories, &PyList_Type,
+                          &t.severities, &category_buf, &term_buf, &row_buf, &allowed_buf,
+                          &weight_buf, &PyTuple_Type, &variants_obj))
+        return NULL;
+    PyObject *out = NULL;
+    t.keys = PyList_GET_SIZE(t.terms);
+    t.four = PyLong_FromLong(4);
+    if (!t.four) goto done;
+    if (slot_offsets(t.hit_type, hit_fields, t.hit_offsets, HIT_FIELDS) < 0 ||
+        slot_offsets(t.label_type, label_fields, t.label_offsets, LABEL_FIELDS) < 0)
+        goto done;
+    if (PyList_GET_SIZE(t.categories) != t.keys || PyList_GET_SIZE(t.severities) != t.keys ||
+        category_buf.len != t.keys * 4 || term_buf.len != t.keys * 4 ||
+        row_buf.len != t.keys * 4 || allowed_buf.len != t.keys ||
+        PyTuple_GET_SIZE(variants_obj) != VARIANTS) {
+        PyErr_SetString(PyExc_ValueError, "assemble's tables disagree in length");
+        goto done;
+    }
+    t.category_ids = category_buf.buf;
+    t.term_ids = term_buf.buf;
+    t.weight_rows = row_buf.buf;
+    t.allowed = allowed_buf.buf;
+    t.weights = weight_buf.buf;
+    Py_ssize_t rows = weight_buf.len / (VARIANTS * sizeof(double));
+    for (Py_ssize_t k = 0; k < t.keys; k++)
+        if (t.weight_rows[k] < 0 || t.weight_rows[k] >= rows) {
+            PyErr_SetString(PyExc_ValueError, "a weight row is out of range");
+            goto done;
+        }
+    for (int v = 0; v < VARIANTS; v++) variants[v] = PyTuple_GET_ITEM(variants_obj, v);
+    t.variants = variants;
+    out = PyList_New(PyList_GET_SIZE(items));
+    if (!out) goto done;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(items); i++) {
+        PyObject *item = PyList_GET_ITEM(items, i), *matches;
+        Py_ssize_t number;
+        if (!PyArg_ParseTuple(item, "nO!", &number, &PyList_Type, &matches)) goto fail;
+        if (number < 0 || number >= PyList_GET_SIZE(texts) ||
+            !PyUnicode_Check(PyList_GET_ITEM(texts, number))) {
+            PyErr_SetString(PyExc_ValueError, "an item names no text of the batch");
+            goto fail;
+        }
+        PyObject *made = assemble_text(&t, PyList_GET_ITEM(texts, number), matches);
+        if (!made) goto fail;
+        PyObject *entry;
+        if (made == Py_None) entry = Py_BuildValue("(nOO)", number, Py_None, Py_None);
+        else entry = Py_BuildValue("(nOO)", number, PyTuple_GET_ITEM(made, 0),
+                                   PyTuple_GET_ITEM(made, 1));
+        Py_DECREF(made);
+        if (!entry) goto fail;
+        PyList_SET_ITEM(out, i, entry);
+    }
+    goto done;
+fail:
+    Py_CLEAR(out);
+done:
+    Py_XDECREF(t.four);
+    PyBuffer_Release(&category_buf);
+    PyBuffer_Release(&term_buf);
+    PyBuffer_Release(&row_buf);
+    PyBuffer_Release(&allowed_buf);
+    PyBuffer_Release(&weight_buf);
+    return out;
+}
+
+static PyMethodDef methods[] = {
+    {"assemble", assemble, METH_VARARGS, "Hits and labels for a batch's lexicon-only texts."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_cscore", NULL, -1, methods};
+
+PyMODINIT_FUNC PyInit__cscore(void) { return PyModule_Create(&module); }

@@ -1,0 +1,193 @@
+"""From a batch's matches and contacts to verdicts: hits, labels and the policy's suggestion.
+
+Texts whose only evidence is lexicon hits (most flagged texts) are assembled in one call to
+the C extension `shenhe.screening._cscore` when it was built: it makes their `Hit` and
+`Label` objects as `score_labels` would, and Python adds the policy's decision. Texts with a
+contact or an allow-listed term, and every text where the extension is missing, take
+`verdict_for`, the pure-Python path; the two give equal verdicts.
+"""
+
+from __future__ import annotations
+
+import array
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from shenhe.policy.policy import Policy
+from shenhe.screening.lexicon import Term
+from shenhe.screening.scoring import SingleHitScores, score_labels
+from shenhe.screening.verdict import Hit, Label, Verdict
+from shenhe.text.contacts import Contact
+from shenhe.text.matcher import VARIANTS, CompactMatch
+
+try:
+    from shenhe.screening import _cscore  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - exercised where no C compiler was available
+    _cscore = None
+# _cscore fills the slots of Hit and Label directly, which is only their __init__'s work
+# while they have no __post_init__.
+if any(hasattr(cls, "__post_init__") for cls in (Hit, Label)):  # pragma: no cover
+    _cscore = None
+
+
+@dataclass(frozen=True, slots=True)
+class HitTables:
+    """What turning a term's matches into hits and labels needs, per term key."""
+
+    hit_info: tuple[tuple[str, str, int], ...]
+    """(text, category, severity) per key."""
+    allow_keys: frozenset[int]
+    terms: list[str]
+    categories: list[str]
+    severities: list[int]
+    category_ids: bytes  # int32 per key; equal ids, equal categories
+    term_ids: bytes  # int32 per key; equal ids, equal term texts
+    weight_rows: bytes  # int32 per key: its severity's row of `weights`
+    allowed: bytes  # uint8 per key
+    row_severities: tuple[int, ...]
+    policy: Policy
+    weights: bytes  # float64, one per variant, a row per severity
+    single_hit: SingleHitScores
+
+    @classmethod
+    def build(cls, terms: Sequence[Term], policy: Policy) -> HitTables:
+        texts = [t.text for t in terms]
+        categories = [t.category for t in terms]
+        severities = [t.severity for t in terms]
+        rows = tuple(dict.fromkeys(severities))
+        return cls(
+            hit_info=tuple(zip(texts, categories, severities, strict=True)),
+            allow_keys=frozenset(i for i, t in enumerate(terms) if t.is_allow),
+            terms=texts,
+            categories=categories,
+            severities=severities,
+            category_ids=_ids(categories),
+            term_ids=_ids(texts),
+            weight_rows=_ids(severities),
+            allowed=bytes(t.is_allow for t in terms),
+            row_severities=rows,
+            policy=policy,
+            weights=_weights(rows, policy),
+            single_hit=SingleHitScores(policy),
+        )
+
+    def with_policy(self, policy: Policy) -> HitTables:
+        return HitTables(
+            self.hit_info,
+            self.allow_keys,
+            self.terms,
+            self.categories,
+            self.severities,
+            self.category_ids,
+            self.term_ids,
+            self.weight_rows,
+            self.allowed,
+            self.row_severities,
+            policy,
+            _weights(self.row_severities, policy),
+            SingleHitScores(policy),
+        )
+
+
+def _ids(values: Sequence[object]) -> bytes:
+    """int32 per value: the order in which its value first appeared."""
+    seen: dict[object, int] = {}
+    return array.array("i", [seen.setdefault(v, len(seen)) for v in values]).tobytes()
+
+
+def _weights(rows: Sequence[int], policy: Policy) -> bytes:
+    weights = [policy.hit_weight(severity, variant) for severity in rows for variant in VARIANTS]
+    return array.array("d", weights).tobytes()
+
+
+def assemble(
+    tables: HitTables,
+    surface: str,
+    texts: Sequence[str],
+    found: dict[int, list[CompactMatch]],
+    contacts: dict[int, list[Contact]],
+) -> dict[int, Verdict]:
+    """The verdicts of the texts with a match or a contact, by number."""
+    verdicts: dict[int, Verdict] = {}
+    remaining: Iterable[int]
+    if _cscore is not None:
+        items = [(number, matches) for number, matches in found.items() if number not in contacts]
+        decide = tables.policy.decide
+        for number, hits, labels in _cscore.assemble(
+            texts if isinstance(texts, list) else list(texts),
+            items,
+            Hit,
+            Label,
+            round,
+            tables.terms,
+            tables.categories,
+            tables.severities,
+            tables.category_ids,
+            tables.term_ids,
+            tables.weight_rows,
+            tables.allowed,
+            tables.weights,
+            VARIANTS,
+        ):
+            if hits is None:  # an allow-listed term: the Python path sorts that out
+                verdicts[number] = verdict_for(tables, surface, texts[number], found[number], [])
+            else:
+                suggestion = decide(surface, {label.category: label.score for label in labels})
+                verdicts[number] = Verdict(suggestion, labels, hits)
+        remaining = contacts.keys()
+    else:
+        remaining = found.keys() | contacts.keys()
+    for number in remaining:
+        matches = found.get(number, [])
+        verdicts[number] = verdict_for(
+            tables, surface, texts[number], matches, contacts.get(number, [])
+        )
+    return verdicts
+
+
+def verdict_for(
+    tables: HitTables,
+    surface: str,
+    text: str,
+    matches: list[CompactMatch],
+    contacts: list[Contact],
+) -> Verdict:
+    """The verdict of one text from its matches and contacts, in Python."""
+    hit_info = tables.hit_info
+    allow_keys = tables.allow_keys
+    if allow_keys:
+        matches = _not_allowed(matches, allow_keys)
+    if len(matches) == 1 and not contacts:  # the most common shape, kept cheap
+        ((start, end, key, variant),) = matches
+        term, category, severity = hit_info[key]
+        score, suggestion = tables.single_hit.get(surface, category, severity, variant)
+        hit = Hit(term, category, text[start:end], start, end, variant)
+        return Verdict(suggestion, (Label(category, score, severity),), (hit,))
+    hits: list[Hit] = []
+    severities: list[int] = []
+    for start, end, key, variant in matches:
+        term, category, severity = hit_info[key]
+        hits.append(Hit(term, category, text[start:end], start, end, variant))
+        severities.append(severity)
+    if not hits and not contacts:
+        return Verdict("pass")
+    policy = tables.policy
+    labels = score_labels(hits, severities, contacts, policy, surface)
+    suggestion = policy.decide(surface, {label.category: label.score for label in labels})
+    return Verdict(suggestion, tuple(labels), tuple(hits), tuple(contacts))
+
+
+def _not_allowed(matches: list[CompactMatch], allow_keys: frozenset[int]) -> list[CompactMatch]:
+    """The matches that are not allow-listed terms nor inside one."""
+    allowed = [(start, end) for start, end, key, _ in matches if key in allow_keys]
+    if not allowed:
+        return matches
+    return [
+        match
+        for match in matches
+        if match[2] not in allow_keys and not _inside_any(match[0], match[1], allowed)
+    ]
+
+
+def _inside_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(low <= start and end <= high for low, high in spans)
