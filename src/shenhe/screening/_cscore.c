@@ -22,11 +22,13 @@
 #define LABEL_FIELDS 3
 static const char *hit_fields[HIT_FIELDS] = {"term", "category", "text", "start", "end", "variant"};
 static const char *label_fields[LABEL_FIELDS] = {"category", "score", "severity"};
+#define VERDICT_FIELDS 4
+static const char *verdict_fields[VERDICT_FIELDS] = {"suggestion", "labels", "hits", "contacts"};
 
 typedef struct {
-    PyTypeObject *hit_type, *label_type;
-    Py_ssize_t hit_offsets[HIT_FIELDS], label_offsets[LABEL_FIELDS];
-    PyObject *round_fn, *four;
+    PyTypeObject *hit_type, *label_type, *verdict_type;
+    Py_ssize_t hit_offsets[HIT_FIELDS], label_offsets[LABEL_FIELDS], verdict_offsets[4];
+    PyObject *round_fn, *four, *decide, *surface, *empty;
     PyObject *terms, *categories, *severities; /* lists per key */
     const int32_t *category_ids, *term_ids, *weight_rows;
     const uint8_t *allowed;
@@ -84,6 +86,13 @@ static int slot_offsets(PyTypeObject *type, const char **names, Py_ssize_t *offs
     return 0;
 }
 
+/*
+ * The objects made here hold only strings, numbers and tuples of such objects, so they
+ * cannot be part of a reference cycle: they are left untracked by the garbage collector,
+ * which then neither walks them in every young collection nor promotes them and counts
+ * them towards full collections. (Untracking only ever keeps an object alive longer; the
+ * collector treats references from untracked objects as roots.)
+ */
 static PyObject *new_slotted(PyTypeObject *type, const Py_ssize_t *offsets, PyObject **values,
                              int n) {
     PyObject *obj = type->tp_alloc(type, 0);
@@ -92,6 +101,7 @@ static PyObject *new_slotted(PyTypeObject *type, const Py_ssize_t *offsets, PyOb
         Py_INCREF(values[i]);
         *(PyObject **)((char *)obj + offsets[i]) = values[i];
     }
+    if (PyObject_GC_IsTracked(obj)) PyObject_GC_UnTrack(obj);
     return obj;
 }
 
@@ -246,7 +256,30 @@ done:
     return out;
 }
 
-/* (hits, labels) for one text's matches, or None when one of them is allow-listed. */
+/* The verdict: the policy's suggestion for the labels' scores, the labels and the hits. */
+static PyObject *verdict(const Tables *t, PyObject *hits, PyObject *labels) {
+    PyObject *scores = PyDict_New();
+    if (!scores) return NULL;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(labels); i++) {
+        char *label = (char *)PyTuple_GET_ITEM(labels, i);
+        PyObject *category = *(PyObject **)(label + t->label_offsets[0]);
+        PyObject *score = *(PyObject **)(label + t->label_offsets[1]);
+        if (PyDict_SetItem(scores, category, score) < 0) {
+            Py_DECREF(scores);
+            return NULL;
+        }
+    }
+    PyObject *args[2] = {t->surface, scores};
+    PyObject *suggestion = PyObject_Vectorcall(t->decide, args, 2, NULL);
+    Py_DECREF(scores);
+    if (!suggestion) return NULL;
+    PyObject *values[VERDICT_FIELDS] = {suggestion, labels, hits, t->empty};
+    PyObject *out = new_slotted(t->verdict_type, t->verdict_offsets, values, VERDICT_FIELDS);
+    Py_DECREF(suggestion);
+    return out;
+}
+
+/* The verdict of one text's matches, or None when one of them is allow-listed. */
 static PyObject *assemble_text(const Tables *t, PyObject *text, PyObject *matches) {
     Py_ssize_t n = PyList_GET_SIZE(matches);
     Item *items = PyMem_Malloc((n ? n : 1) * sizeof(Item));
@@ -285,7 +318,7 @@ static PyObject *assemble_text(const Tables *t, PyObject *text, PyObject *matche
     }
     labels = score(t, items, n);
     if (!labels) goto done;
-    out = PyTuple_Pack(2, hits, labels);
+    out = verdict(t, hits, labels);
 done:
     Py_XDECREF(hits);
     Py_XDECREF(labels);
@@ -294,9 +327,11 @@ done:
 }
 
 /*
- * assemble(texts, items, hit_type, label_type, round, terms, categories, severities,
- *          category_ids, term_ids, weight_rows, allowed, weights, variants)
- *   -> list of (number, hits, labels) or (number, None, None) where a match is allow-listed
+ * assemble(texts, items, hit_type, label_type, verdict_type, round, decide, surface, terms,
+ *          categories, severities, category_ids, term_ids, weight_rows, allowed, weights,
+ *          variants)
+ *   -> list of (number, verdict), or (number, None) where a match is allow-listed
+ *   decide: the policy's decide(surface, scores by category), called once a text;
  *   texts: the batch's texts; items: list of (number, matches), matches as the matcher's
  *   find_compact gives them (non-empty); terms, categories, severities: lists per term key;
  *   category_ids, term_ids, weight_rows: int32 per key (equal ids, equal categories or
@@ -305,12 +340,13 @@ done:
  */
 static PyObject *assemble(PyObject *self, PyObject *args) {
     PyObject *texts, *items, *variants_obj;
-    Tables t;
+    Tables t = {0};
     Py_buffer category_buf, term_buf, row_buf, allowed_buf, weight_buf;
     PyObject *variants[VARIANTS];
-    if (!PyArg_ParseTuple(args, "O!O!O!O!OO!O!O!y*y*y*y*y*O!", &PyList_Type, &texts,
+    if (!PyArg_ParseTuple(args, "O!O!O!O!O!OOUO!O!O!y*y*y*y*y*O!", &PyList_Type, &texts,
                           &PyList_Type, &items, &PyType_Type, &t.hit_type, &PyType_Type,
-                          &t.label_type, &t.round_fn,
+                          &t.label_type, &PyType_Type, &t.verdict_type, &t.round_fn, &t.decide,
+                          &t.surface,
                           &PyList_Type, &t.terms, &PyList_Type, &t.categories, &PyList_Type,
                           &t.severities, &category_buf, &term_buf, &row_buf, &allowed_buf,
                           &weight_buf, &PyTuple_Type, &variants_obj))
@@ -318,9 +354,11 @@ static PyObject *assemble(PyObject *self, PyObject *args) {
     PyObject *out = NULL;
     t.keys = PyList_GET_SIZE(t.terms);
     t.four = PyLong_FromLong(4);
-    if (!t.four) goto done;
+    t.empty = PyTuple_New(0);
+    if (!t.four || !t.empty) goto done;
     if (slot_offsets(t.hit_type, hit_fields, t.hit_offsets, HIT_FIELDS) < 0 ||
-        slot_offsets(t.label_type, label_fields, t.label_offsets, LABEL_FIELDS) < 0)
+        slot_offsets(t.label_type, label_fields, t.label_offsets, LABEL_FIELDS) < 0 ||
+        slot_offsets(t.verdict_type, verdict_fields, t.verdict_offsets, VERDICT_FIELDS) < 0)
         goto done;
     if (PyList_GET_SIZE(t.categories) != t.keys || PyList_GET_SIZE(t.severities) != t.keys ||
         category_buf.len != t.keys * 4 || term_buf.len != t.keys * 4 ||
@@ -355,11 +393,7 @@ static PyObject *assemble(PyObject *self, PyObject *args) {
         }
         PyObject *made = assemble_text(&t, PyList_GET_ITEM(texts, number), matches);
         if (!made) goto fail;
-        PyObject *entry;
-        if (made == Py_None) entry = Py_BuildValue("(nOO)", number, Py_None, Py_None);
-        else entry = Py_BuildValue("(nOO)", number, PyTuple_GET_ITEM(made, 0),
-                                   PyTuple_GET_ITEM(made, 1));
-        Py_DECREF(made);
+        PyObject *entry = Py_BuildValue("(nN)", number, made);
         if (!entry) goto fail;
         PyList_SET_ITEM(out, i, entry);
     }
@@ -368,6 +402,7 @@ fail:
     Py_CLEAR(out);
 done:
     Py_XDECREF(t.four);
+    Py_XDECREF(t.empty);
     PyBuffer_Release(&category_buf);
     PyBuffer_Release(&term_buf);
     PyBuffer_Release(&row_buf);
@@ -376,7 +411,29 @@ done:
     return out;
 }
 
+/* pass_verdicts(verdict_type, suggestion, count) -> list of `count` fresh verdicts with that
+ * suggestion and nothing else: Verdict("pass") as the pass path makes them, untracked. */
+static PyObject *pass_verdicts(PyObject *self, PyObject *args) {
+    PyTypeObject *type;
+    PyObject *suggestion;
+    Py_ssize_t count, offsets[VERDICT_FIELDS];
+    if (!PyArg_ParseTuple(args, "O!Un", &PyType_Type, &type, &suggestion, &count)) return NULL;
+    if (slot_offsets(type, verdict_fields, offsets, VERDICT_FIELDS) < 0) return NULL;
+    PyObject *empty = PyTuple_New(0);
+    if (!empty) return NULL;
+    PyObject *values[VERDICT_FIELDS] = {suggestion, empty, empty, empty};
+    PyObject *out = PyList_New(count < 0 ? 0 : count);
+    for (Py_ssize_t i = 0; out && i < count; i++) {
+        PyObject *verdict = new_slotted(type, offsets, values, VERDICT_FIELDS);
+        if (!verdict) Py_CLEAR(out);
+        else PyList_SET_ITEM(out, i, verdict);
+    }
+    Py_DECREF(empty);
+    return out;
+}
+
 static PyMethodDef methods[] = {
+    {"pass_verdicts", pass_verdicts, METH_VARARGS, "Fresh verdicts with only a suggestion."},
     {"assemble", assemble, METH_VARARGS, "Hits and labels for a batch's lexicon-only texts."},
     {NULL, NULL, 0, NULL},
 };

@@ -1,8 +1,9 @@
 """From a batch's matches and contacts to verdicts: hits, labels and the policy's suggestion.
 
 Texts whose only evidence is lexicon hits (most flagged texts) are assembled in one call to
-the C extension `shenhe.screening._cscore` when it was built: it makes their `Hit` and
-`Label` objects as `score_labels` would, and Python adds the policy's decision. Texts with a
+the C extension `shenhe.screening._cscore` when it was built: it makes their `Hit`, `Label`
+and `Verdict` objects as `score_labels` and `verdict_for` would, asking the policy's
+`decide` for each suggestion. Texts with a
 contact or an allow-listed term, and every text where the extension is missing, take
 `verdict_for`, the pure-Python path; the two give equal verdicts.
 """
@@ -26,7 +27,7 @@ except ImportError:  # pragma: no cover - exercised where no C compiler was avai
     _cscore = None
 # _cscore fills the slots of Hit and Label directly, which is only their __init__'s work
 # while they have no __post_init__.
-if any(hasattr(cls, "__post_init__") for cls in (Hit, Label)):  # pragma: no cover
+if any(hasattr(cls, "__post_init__") for cls in (Hit, Label, Verdict)):  # pragma: no cover
     _cscore = None
 
 
@@ -100,6 +101,14 @@ def _weights(rows: Sequence[int], policy: Policy) -> bytes:
     return array.array("d", weights).tobytes()
 
 
+def pass_verdicts(count: int) -> list[Verdict]:
+    """`count` fresh ``Verdict("pass")``."""
+    if _cscore is not None:
+        verdicts: list[Verdict] = _cscore.pass_verdicts(Verdict, "pass", count)
+        return verdicts
+    return [Verdict("pass") for _ in range(count)]
+
+
 def assemble(
     tables: HitTables,
     surface: str,
@@ -112,13 +121,15 @@ def assemble(
     remaining: Iterable[int]
     if _cscore is not None:
         items = [(number, matches) for number, matches in found.items() if number not in contacts]
-        decide = tables.policy.decide
-        for number, hits, labels in _cscore.assemble(
+        for number, verdict in _cscore.assemble(
             texts if isinstance(texts, list) else list(texts),
             items,
             Hit,
             Label,
+            Verdict,
             round,
+            tables.policy.decide,
+            surface,
             tables.terms,
             tables.categories,
             tables.severities,
@@ -129,11 +140,9 @@ def assemble(
             tables.weights,
             VARIANTS,
         ):
-            if hits is None:  # an allow-listed term: the Python path sorts that out
-                verdicts[number] = verdict_for(tables, surface, texts[number], found[number], [])
-            else:
-                suggestion = decide(surface, {label.category: label.score for label in labels})
-                verdicts[number] = Verdict(suggestion, labels, hits)
+            if verdict is None:  # an allow-listed term: the Python path sorts that out
+                verdict = verdict_for(tables, surface, texts[number], found[number], [])
+            verdicts[number] = verdict
         remaining = contacts.keys()
     else:
         remaining = found.keys() | contacts.keys()

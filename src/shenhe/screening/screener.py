@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from shenhe.errors import InputError, TextTooLongError
 from shenhe.policy.policy import Policy
 from shenhe.policy.surfaces import DEFAULT_SURFACE, canonical_surface
-from shenhe.screening.assembly import HitTables, assemble
+from shenhe.screening.assembly import HitTables, assemble, pass_verdicts
 from shenhe.screening.lexicon import Lexicon
 from shenhe.screening.verdict import Verdict
 from shenhe.text.contact_hints import applies as hints_apply
@@ -132,7 +132,7 @@ class Screener:
             if in_text:
                 contacts[number] = in_text
         # Texts with no match and no contact (most of them) pass at once.
-        verdicts = [Verdict("pass") for _ in texts]
+        verdicts = pass_verdicts(len(texts))
         for number, verdict in assemble(engine.tables, surface, texts, found, contacts).items():
             verdicts[number] = verdict
         return verdicts

@@ -221,6 +221,7 @@ static PyObject *match_tuple(const Found *f, PyObject **variants) {
     PyTuple_SET_ITEM(item, 1, end);
     PyTuple_SET_ITEM(item, 2, key);
     PyTuple_SET_ITEM(item, 3, variants[f->rank]);
+    PyObject_GC_UnTrack(item); /* numbers and a string: never part of a cycle */
     return item;
 }
 
@@ -297,6 +298,8 @@ static PyObject *verify_text(const Candidate *cands, Py_ssize_t n, Stream *strea
         }
         Py_DECREF(item);
     }
+    /* Only our untracked tuples: the garbage collector need not walk nor promote it. */
+    PyObject_GC_UnTrack(out);
     PyMem_Free(found);
     return out;
 fail:
