@@ -28,7 +28,7 @@ static const char *verdict_fields[VERDICT_FIELDS] = {"suggestion", "labels", "hi
 typedef struct {
     PyTypeObject *hit_type, *label_type, *verdict_type;
     Py_ssize_t hit_offsets[HIT_FIELDS], label_offsets[LABEL_FIELDS], verdict_offsets[4];
-    PyObject *round_fn, *four, *decide, *surface, *empty;
+    PyObject *round_fn, *four, *decide, *surface, *empty, *decisions;
     PyObject *terms, *categories, *severities; /* lists per key */
     const int32_t *category_ids, *term_ids, *weight_rows;
     const uint8_t *allowed;
@@ -151,20 +151,63 @@ static int sort_pending(Pending *labels, Py_ssize_t n) {
     return 0;
 }
 
+/* Working memory for one text, kept across the texts of a batch. */
+typedef struct {
+    Py_ssize_t cap;
+    Item *items, *order;
+    uint8_t *nested;
+    Slot *slots;
+    Entry *entries;
+    int32_t *reach;
+    Pending *pending;
+} Scratch;
+
+static void scratch_free(Scratch *w) {
+    PyMem_Free(w->items);
+    PyMem_Free(w->order);
+    PyMem_Free(w->nested);
+    PyMem_Free(w->slots);
+    PyMem_Free(w->entries);
+    PyMem_Free(w->reach);
+    PyMem_Free(w->pending);
+    memset(w, 0, sizeof(*w));
+}
+
+static int scratch_fit(Scratch *w, Py_ssize_t n) {
+    if (n <= w->cap) return 0;
+    Py_ssize_t cap = w->cap ? w->cap : 16;
+    while (cap < n) cap *= 2;
+    scratch_free(w);
+    w->items = PyMem_Malloc(cap * sizeof(Item));
+    w->order = PyMem_Malloc(cap * sizeof(Item));
+    w->nested = PyMem_Malloc(cap);
+    w->slots = PyMem_Malloc(cap * sizeof(Slot));
+    w->entries = PyMem_Malloc(cap * sizeof(Entry));
+    w->reach = PyMem_Malloc(cap * sizeof(int32_t));
+    w->pending = PyMem_Malloc(cap * sizeof(Pending));
+    if (!w->items || !w->order || !w->nested || !w->slots || !w->entries || !w->reach ||
+        !w->pending) {
+        scratch_free(w);
+        PyErr_NoMemory();
+        return -1;
+    }
+    w->cap = cap;
+    return 0;
+}
+
 /* The labels of one text's hits (items in hit order), as a tuple. */
-static PyObject *score(const Tables *t, const Item *items, Py_ssize_t n) {
-    uint8_t *nested = PyMem_Calloc(n, 1);
-    Item *order = PyMem_Malloc(n * sizeof(Item));
-    Slot *slots = PyMem_Malloc(n * sizeof(Slot));
-    Entry *entries = PyMem_Malloc(n * sizeof(Entry));
-    int32_t *reach = PyMem_Malloc(n * sizeof(int32_t));
-    Pending *pending = PyMem_Calloc(n, sizeof(Pending));
+static PyObject *score(const Tables *t, Scratch *w, Py_ssize_t n) {
+    const Item *items = w->items;
+    Item *order = w->order;
+    uint8_t *nested = w->nested;
+    Slot *slots = w->slots;
+    Entry *entries = w->entries;
+    int32_t *reach = w->reach;
+    Pending *pending = w->pending;
     PyObject *out = NULL;
     Py_ssize_t nslots = 0, nentries = 0;
-    if (!nested || !order || !slots || !entries || !reach || !pending) {
-        PyErr_NoMemory();
-        goto done;
-    }
+    memset(nested, 0, n);
+    memset(pending, 0, n * sizeof(Pending));
     int overlapping = 0;
     for (Py_ssize_t i = 1, far = n ? items[0].end : 0; i < n && !overlapping; i++) {
         overlapping = items[i].start < far;
@@ -242,36 +285,40 @@ static PyObject *score(const Tables *t, const Item *items, Py_ssize_t n) {
         PyTuple_SET_ITEM(out, s, label);
     }
 done:
-    if (pending)
-        for (Py_ssize_t s = 0; s < n; s++) {
-            Py_XDECREF(pending[s].score);
-            Py_XDECREF(pending[s].worst);
-        }
-    PyMem_Free(pending);
-    PyMem_Free(reach);
-    PyMem_Free(entries);
-    PyMem_Free(slots);
-    PyMem_Free(order);
-    PyMem_Free(nested);
+    for (Py_ssize_t s = 0; s < nslots; s++) {
+        Py_CLEAR(pending[s].score);
+        Py_CLEAR(pending[s].worst);
+    }
     return out;
 }
 
 /* The verdict: the policy's suggestion for the labels' scores, the labels and the hits. */
 static PyObject *verdict(const Tables *t, PyObject *hits, PyObject *labels) {
-    PyObject *scores = PyDict_New();
-    if (!scores) return NULL;
-    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(labels); i++) {
+    /* decide is a pure function of the scores: remembered by (category, score, ...). */
+    Py_ssize_t n = PyTuple_GET_SIZE(labels);
+    PyObject *key = PyTuple_New(2 * n), *scores = NULL, *suggestion = NULL;
+    if (!key) return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
         char *label = (char *)PyTuple_GET_ITEM(labels, i);
-        PyObject *category = *(PyObject **)(label + t->label_offsets[0]);
-        PyObject *score = *(PyObject **)(label + t->label_offsets[1]);
-        if (PyDict_SetItem(scores, category, score) < 0) {
-            Py_DECREF(scores);
-            return NULL;
+        PyTuple_SET_ITEM(key, 2 * i, Py_NewRef(*(PyObject **)(label + t->label_offsets[0])));
+        PyTuple_SET_ITEM(key, 2 * i + 1, Py_NewRef(*(PyObject **)(label + t->label_offsets[1])));
+    }
+    suggestion = Py_XNewRef(PyDict_GetItemWithError(t->decisions, key));
+    if (!suggestion && !PyErr_Occurred()) {
+        scores = PyDict_New();
+        for (Py_ssize_t i = 0; scores && i < n; i++)
+            if (PyDict_SetItem(scores, PyTuple_GET_ITEM(key, 2 * i),
+                               PyTuple_GET_ITEM(key, 2 * i + 1)) < 0)
+                Py_CLEAR(scores);
+        if (scores) {
+            PyObject *args[2] = {t->surface, scores};
+            suggestion = PyObject_Vectorcall(t->decide, args, 2, NULL);
+            if (suggestion && PyDict_SetItem(t->decisions, key, suggestion) < 0)
+                Py_CLEAR(suggestion);
         }
     }
-    PyObject *args[2] = {t->surface, scores};
-    PyObject *suggestion = PyObject_Vectorcall(t->decide, args, 2, NULL);
-    Py_DECREF(scores);
+    Py_DECREF(key);
+    Py_XDECREF(scores);
     if (!suggestion) return NULL;
     PyObject *values[VERDICT_FIELDS] = {suggestion, labels, hits, t->empty};
     PyObject *out = new_slotted(t->verdict_type, t->verdict_offsets, values, VERDICT_FIELDS);
@@ -280,11 +327,11 @@ static PyObject *verdict(const Tables *t, PyObject *hits, PyObject *labels) {
 }
 
 /* The verdict of one text's matches, or None when one of them is allow-listed. */
-static PyObject *assemble_text(const Tables *t, PyObject *text, PyObject *matches) {
+static PyObject *assemble_text(const Tables *t, Scratch *w, PyObject *text, PyObject *matches) {
     Py_ssize_t n = PyList_GET_SIZE(matches);
-    Item *items = PyMem_Malloc((n ? n : 1) * sizeof(Item));
     PyObject *hits = NULL, *labels = NULL, *out = NULL;
-    if (!items) return PyErr_NoMemory();
+    if (scratch_fit(w, n) < 0) return NULL;
+    Item *items = w->items;
     Py_ssize_t length = PyUnicode_GET_LENGTH(text);
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *match = PyList_GET_ITEM(matches, i);
@@ -316,22 +363,22 @@ static PyObject *assemble_text(const Tables *t, PyObject *text, PyObject *matche
         if (!hit) goto done;
         PyTuple_SET_ITEM(hits, i, hit);
     }
-    labels = score(t, items, n);
+    labels = score(t, w, n);
     if (!labels) goto done;
     out = verdict(t, hits, labels);
 done:
     Py_XDECREF(hits);
     Py_XDECREF(labels);
-    PyMem_Free(items);
     return out;
 }
 
 /*
- * assemble(texts, items, hit_type, label_type, verdict_type, round, decide, surface, terms,
- *          categories, severities, category_ids, term_ids, weight_rows, allowed, weights,
- *          variants)
+ * assemble(texts, items, hit_type, label_type, verdict_type, round, decide, surface,
+ *          decisions, terms, categories, severities, category_ids, term_ids, weight_rows,
+ *          allowed, weights, variants)
  *   -> list of (number, verdict), or (number, None) where a match is allow-listed
- *   decide: the policy's decide(surface, scores by category), called once a text;
+ *   decide: the policy's decide(surface, scores by category); decisions: a dict in which
+ *   its answers for `surface` are remembered, by (category, score, category, score, ...);
  *   texts: the batch's texts; items: list of (number, matches), matches as the matcher's
  *   find_compact gives them (non-empty); terms, categories, severities: lists per term key;
  *   category_ids, term_ids, weight_rows: int32 per key (equal ids, equal categories or
@@ -341,12 +388,13 @@ done:
 static PyObject *assemble(PyObject *self, PyObject *args) {
     PyObject *texts, *items, *variants_obj;
     Tables t = {0};
+    Scratch scratch = {0};
     Py_buffer category_buf, term_buf, row_buf, allowed_buf, weight_buf;
     PyObject *variants[VARIANTS];
-    if (!PyArg_ParseTuple(args, "O!O!O!O!O!OOUO!O!O!y*y*y*y*y*O!", &PyList_Type, &texts,
+    if (!PyArg_ParseTuple(args, "O!O!O!O!O!OOUO!O!O!O!y*y*y*y*y*O!", &PyList_Type, &texts,
                           &PyList_Type, &items, &PyType_Type, &t.hit_type, &PyType_Type,
                           &t.label_type, &PyType_Type, &t.verdict_type, &t.round_fn, &t.decide,
-                          &t.surface,
+                          &t.surface, &PyDict_Type, &t.decisions,
                           &PyList_Type, &t.terms, &PyList_Type, &t.categories, &PyList_Type,
                           &t.severities, &category_buf, &term_buf, &row_buf, &allowed_buf,
                           &weight_buf, &PyTuple_Type, &variants_obj))
@@ -391,7 +439,7 @@ static PyObject *assemble(PyObject *self, PyObject *args) {
             PyErr_SetString(PyExc_ValueError, "an item names no text of the batch");
             goto fail;
         }
-        PyObject *made = assemble_text(&t, PyList_GET_ITEM(texts, number), matches);
+        PyObject *made = assemble_text(&t, &scratch, PyList_GET_ITEM(texts, number), matches);
         if (!made) goto fail;
         PyObject *entry = Py_BuildValue("(nN)", number, made);
         if (!entry) goto fail;
@@ -401,6 +449,7 @@ static PyObject *assemble(PyObject *self, PyObject *args) {
 fail:
     Py_CLEAR(out);
 done:
+    scratch_free(&scratch);
     Py_XDECREF(t.four);
     Py_XDECREF(t.empty);
     PyBuffer_Release(&category_buf);

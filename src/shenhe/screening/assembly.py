@@ -30,6 +30,8 @@ except ImportError:  # pragma: no cover - exercised where no C compiler was avai
 if any(hasattr(cls, "__post_init__") for cls in (Hit, Label, Verdict)):  # pragma: no cover
     _cscore = None
 
+MAX_DECISIONS = 10_000  # suggestions remembered per surface, before starting afresh
+
 
 @dataclass(frozen=True, slots=True)
 class HitTables:
@@ -49,6 +51,8 @@ class HitTables:
     policy: Policy
     weights: bytes  # float64, one per variant, a row per severity
     single_hit: SingleHitScores
+    decisions: dict[str, dict[tuple[object, ...], str]]
+    """The policy's suggestions, remembered per surface by the scores they were for."""
 
     @classmethod
     def build(cls, terms: Sequence[Term], policy: Policy) -> HitTables:
@@ -70,6 +74,7 @@ class HitTables:
             policy=policy,
             weights=_weights(rows, policy),
             single_hit=SingleHitScores(policy),
+            decisions={},
         )
 
     def with_policy(self, policy: Policy) -> HitTables:
@@ -87,6 +92,7 @@ class HitTables:
             policy,
             _weights(self.row_severities, policy),
             SingleHitScores(policy),
+            {},
         )
 
 
@@ -121,6 +127,9 @@ def assemble(
     remaining: Iterable[int]
     if _cscore is not None:
         items = [(number, matches) for number, matches in found.items() if number not in contacts]
+        decisions = tables.decisions.setdefault(surface, {})
+        if len(decisions) > MAX_DECISIONS:
+            decisions.clear()
         for number, verdict in _cscore.assemble(
             texts if isinstance(texts, list) else list(texts),
             items,
@@ -130,6 +139,7 @@ def assemble(
             round,
             tables.policy.decide,
             surface,
+            decisions,
             tables.terms,
             tables.categories,
             tables.severities,
