@@ -94,6 +94,10 @@ class FoldedBatch:
         """The longest run of ASCII digits in folded text `number` (at most 255)."""
         return self._runs[2 * number]
 
+    def run_lengths(self) -> tuple[bytes, bytes]:
+        """`longest_digit_run` and `longest_word` of every text, one byte a text."""
+        return self._runs[0::2], self._runs[1::2]
+
     def longest_word(self, number: int) -> int:
         """The longest run of ASCII letters and digits holding a letter (at most 255)."""
         return self._runs[2 * number + 1]
