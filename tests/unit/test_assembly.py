@@ -13,7 +13,7 @@ from shenhe.screening.lexicon import ALLOW, Term
 
 # Few characters, so that terms overlap, nest and repeat within one text.
 ALPHABET = "贷代款借钱银行小额快速ab1 *"
-CATEGORIES = ["loan", "gambling", "fraud", "custom", ALLOW]
+CATEGORIES = ["loan", "gambling", "fraud", "custom", "diversion", ALLOW]
 
 terms = st.builds(
     Term,
@@ -26,7 +26,14 @@ terms = st.builds(
 texts = st.lists(
     st.one_of(
         st.text(alphabet=ALPHABET, max_size=12),
-        st.sampled_from(["加微信 abc12345 小额贷款", "QQ 12345678 借钱", "<b>贷</b>款"]),
+        st.sampled_from(
+            [
+                "加微信 abc12345 小额贷款",
+                "QQ 12345678 借钱，QQ 12345678",
+                "<b>贷</b>款",
+                "加V：bank8888 或 13800138000",
+            ]
+        ),
     ),
     max_size=8,
 )
@@ -65,3 +72,18 @@ def test_c_assembly_nests_and_combines_like_scoring(monkeypatch: pytest.MonkeyPa
     assert [label.category for label in verdict.labels] == ["loan", "fraud"]
     loan = verdict.label("loan")
     assert loan is not None and loan.severity == 2  # the nested 贷款 adds nothing
+
+
+@pytest.mark.parametrize("surface", ["post", "app_description"])
+def test_a_contact_beside_a_diversion_hit_scores_as_in_python(
+    surface: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lexicon = Lexicon.from_terms(
+        [Term("贷款", "loan", 2), Term("红包", "fraud", 1), Term("加微信", "diversion", 2)]
+    )
+    screener = Screener(lexicon)
+    texts = ["加微信abc12345 领红包", "贷款请加QQ 12345678", "加微信 加微信"]
+    with_c = screener.screen_batch(texts, surface)
+    monkeypatch.setattr(assembly, "_cscore", None)
+    assert screener.screen_batch(texts, surface) == with_c
+    assert [label.category for label in with_c[0].labels].count("diversion") == 1

@@ -6,8 +6,9 @@
  * does both for a batch in one call: it makes the `Hit` objects and the `Label` objects
  * exactly as shenhe.screening.scoring.score_labels would (noisy-or per category over its
  * distinct terms, a hit inside a longer one of its category adds nothing, labels strongest
- * first), leaving the policy's decision to Python. Texts with an allow-listed term are
- * handed back. shenhe.screening.assembly holds the pure-Python path; the tests hold the two
+ * first; each distinct contact adds the surface's contact weight to diversion) and asks
+ * the policy's `decide` for the suggestion. Texts with an allow-listed term, or with a
+ * contact and a hit of the diversion category, are handed back. shenhe.screening.assembly holds the pure-Python path; the tests hold the two
  * to the same verdicts.
  */
 #define PY_SSIZE_T_CLEAN
@@ -29,6 +30,10 @@ typedef struct {
     PyTypeObject *hit_type, *label_type, *verdict_type;
     Py_ssize_t hit_offsets[HIT_FIELDS], label_offsets[LABEL_FIELDS], verdict_offsets[4];
     PyObject *round_fn, *four, *decide, *surface, *empty, *decisions;
+    PyObject *diversion;       /* the category contacts score */
+    int diversion_id;          /* its category id in the lexicon, or -1 */
+    double contact_weight;     /* what each distinct contact weighs on this surface */
+    long contact_severity;
     PyObject *terms, *categories, *severities; /* lists per key */
     const int32_t *category_ids, *term_ids, *weight_rows;
     const uint8_t *allowed;
@@ -87,8 +92,8 @@ static int slot_offsets(PyTypeObject *type, const char **names, Py_ssize_t *offs
 }
 
 /*
- * The objects made here hold only strings, numbers and tuples of such objects, so they
- * cannot be part of a reference cycle: they are left untracked by the garbage collector,
+ * The objects made here hold only strings, numbers, frozen contacts and tuples of such
+ * objects, so they cannot be part of a reference cycle: they are left untracked by the garbage collector,
  * which then neither walks them in every young collection nor promotes them and counts
  * them towards full collections. (Untracking only ever keeps an object alive longer; the
  * collector treats references from untracked objects as roots.)
@@ -196,7 +201,7 @@ static int scratch_fit(Scratch *w, Py_ssize_t n) {
 }
 
 /* The labels of one text's hits (items in hit order), as a tuple. */
-static PyObject *score(const Tables *t, Scratch *w, Py_ssize_t n) {
+static PyObject *score(const Tables *t, Scratch *w, Py_ssize_t n, Py_ssize_t contact_keys) {
     const Item *items = w->items;
     Item *order = w->order;
     uint8_t *nested = w->nested;
@@ -256,6 +261,17 @@ static PyObject *score(const Tables *t, Scratch *w, Py_ssize_t n) {
             entries[e].weight = weight;
         }
     }
+    if (contact_keys > 0) { /* no hit scored diversion: the contacts make its label, last */
+        slots[nslots].category = t->diversion_id;
+        slots[nslots].worst = (int32_t)t->contact_severity;
+        slots[nslots].first = -1;
+        for (Py_ssize_t c = 0; c < contact_keys; c++) {
+            entries[nentries].slot = (int32_t)nslots;
+            entries[nentries].term = -1;
+            entries[nentries++].weight = t->contact_weight;
+        }
+        nslots++;
+    }
     for (Py_ssize_t s = 0; s < nslots; s++) {
         double remaining = 1.0;
         for (Py_ssize_t e = 0; e < nentries; e++)
@@ -268,7 +284,8 @@ static PyObject *score(const Tables *t, Scratch *w, Py_ssize_t n) {
         if (!pending[s].score) goto done;
         pending[s].value = PyFloat_AsDouble(pending[s].score);
         if (pending[s].value == -1.0 && PyErr_Occurred()) goto done;
-        pending[s].category = PyList_GET_ITEM(t->categories, slots[s].first);
+        pending[s].category =
+            slots[s].first >= 0 ? PyList_GET_ITEM(t->categories, slots[s].first) : t->diversion;
         pending[s].worst = PyLong_FromLong(slots[s].worst);
         if (!pending[s].worst) goto done;
     }
@@ -293,7 +310,7 @@ done:
 }
 
 /* The verdict: the policy's suggestion for the labels' scores, the labels and the hits. */
-static PyObject *verdict(const Tables *t, PyObject *hits, PyObject *labels) {
+static PyObject *verdict(const Tables *t, PyObject *hits, PyObject *labels, PyObject *contacts) {
     /* decide is a pure function of the scores: remembered by (category, score, ...). */
     Py_ssize_t n = PyTuple_GET_SIZE(labels);
     PyObject *key = PyTuple_New(2 * n), *scores = NULL, *suggestion = NULL;
@@ -320,17 +337,19 @@ static PyObject *verdict(const Tables *t, PyObject *hits, PyObject *labels) {
     Py_DECREF(key);
     Py_XDECREF(scores);
     if (!suggestion) return NULL;
-    PyObject *values[VERDICT_FIELDS] = {suggestion, labels, hits, t->empty};
+    PyObject *values[VERDICT_FIELDS] = {suggestion, labels, hits, contacts};
     PyObject *out = new_slotted(t->verdict_type, t->verdict_offsets, values, VERDICT_FIELDS);
     Py_DECREF(suggestion);
     return out;
 }
 
-/* The verdict of one text's matches, or None when one of them is allow-listed. */
-static PyObject *assemble_text(const Tables *t, Scratch *w, PyObject *text, PyObject *matches) {
+/* The verdict of one text's matches and contacts (`contact_keys` of them distinct), or None
+ * when a match is allow-listed, or a contact would join hits of the diversion category. */
+static PyObject *assemble_text(const Tables *t, Scratch *w, PyObject *text, PyObject *matches,
+                               PyObject *contacts, Py_ssize_t contact_keys) {
     Py_ssize_t n = PyList_GET_SIZE(matches);
     PyObject *hits = NULL, *labels = NULL, *out = NULL;
-    if (scratch_fit(w, n) < 0) return NULL;
+    if (scratch_fit(w, n + 1) < 0) return NULL;
     Item *items = w->items;
     Py_ssize_t length = PyUnicode_GET_LENGTH(text);
     for (Py_ssize_t i = 0; i < n; i++) {
@@ -347,7 +366,7 @@ static PyObject *assemble_text(const Tables *t, Scratch *w, PyObject *text, PyOb
             PyErr_SetString(PyExc_ValueError, "a match lies outside its text or lexicon");
             goto done;
         }
-        if (t->allowed[key]) {
+        if (t->allowed[key] || (contact_keys > 0 && t->category_ids[key] == t->diversion_id)) {
             out = Py_NewRef(Py_None);
             goto done;
         }
@@ -363,9 +382,9 @@ static PyObject *assemble_text(const Tables *t, Scratch *w, PyObject *text, PyOb
         if (!hit) goto done;
         PyTuple_SET_ITEM(hits, i, hit);
     }
-    labels = score(t, w, n);
+    labels = score(t, w, n, contact_keys);
     if (!labels) goto done;
-    out = verdict(t, hits, labels);
+    out = verdict(t, hits, labels, contacts);
 done:
     Py_XDECREF(hits);
     Py_XDECREF(labels);
@@ -374,13 +393,16 @@ done:
 
 /*
  * assemble(texts, items, hit_type, label_type, verdict_type, round, decide, surface,
- *          decisions, terms, categories, severities, category_ids, term_ids, weight_rows,
- *          allowed, weights, variants)
- *   -> list of (number, verdict), or (number, None) where a match is allow-listed
+ *          decisions, diversion, diversion_id, contact_weight, contact_severity, terms,
+ *          categories, severities, category_ids, term_ids, weight_rows, allowed, weights,
+ *          variants)
+ *   -> list of (number, verdict), or (number, None) where a match is allow-listed or a
+ *   contact meets a hit of the diversion category (the Python path settles those)
  *   decide: the policy's decide(surface, scores by category); decisions: a dict in which
  *   its answers for `surface` are remembered, by (category, score, category, score, ...);
- *   texts: the batch's texts; items: list of (number, matches), matches as the matcher's
- *   find_compact gives them (non-empty); terms, categories, severities: lists per term key;
+ *   texts: the batch's texts; items: list of (number, matches, contacts, contact_keys):
+ *   matches as the matcher's find_compact gives them, contacts a tuple, contact_keys how
+ *   many distinct kind:value keys they hold (at least one of matches and contacts); terms, categories, severities: lists per term key;
  *   category_ids, term_ids, weight_rows: int32 per key (equal ids, equal categories or
  *   texts); allowed: uint8 per key; weights: float64, VARIANTS per weight row;
  *   variants: the matcher's variant names, plainest first.
@@ -391,10 +413,11 @@ static PyObject *assemble(PyObject *self, PyObject *args) {
     Scratch scratch = {0};
     Py_buffer category_buf, term_buf, row_buf, allowed_buf, weight_buf;
     PyObject *variants[VARIANTS];
-    if (!PyArg_ParseTuple(args, "O!O!O!O!O!OOUO!O!O!O!y*y*y*y*y*O!", &PyList_Type, &texts,
+    if (!PyArg_ParseTuple(args, "O!O!O!O!O!OOUO!UidlO!O!O!y*y*y*y*y*O!", &PyList_Type, &texts,
                           &PyList_Type, &items, &PyType_Type, &t.hit_type, &PyType_Type,
                           &t.label_type, &PyType_Type, &t.verdict_type, &t.round_fn, &t.decide,
-                          &t.surface, &PyDict_Type, &t.decisions,
+                          &t.surface, &PyDict_Type, &t.decisions, &t.diversion, &t.diversion_id,
+                          &t.contact_weight, &t.contact_severity,
                           &PyList_Type, &t.terms, &PyList_Type, &t.categories, &PyList_Type,
                           &t.severities, &category_buf, &term_buf, &row_buf, &allowed_buf,
                           &weight_buf, &PyTuple_Type, &variants_obj))
@@ -431,15 +454,24 @@ static PyObject *assemble(PyObject *self, PyObject *args) {
     out = PyList_New(PyList_GET_SIZE(items));
     if (!out) goto done;
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(items); i++) {
-        PyObject *item = PyList_GET_ITEM(items, i), *matches;
-        Py_ssize_t number;
-        if (!PyArg_ParseTuple(item, "nO!", &number, &PyList_Type, &matches)) goto fail;
+        PyObject *item = PyList_GET_ITEM(items, i), *matches, *contacts;
+        Py_ssize_t number, contact_keys;
+        if (!PyArg_ParseTuple(item, "nO!O!n", &number, &PyList_Type, &matches, &PyTuple_Type,
+                              &contacts, &contact_keys))
+            goto fail;
+        if (contact_keys < 0 || contact_keys > PyTuple_GET_SIZE(contacts) ||
+            (contact_keys == 0 && PyTuple_GET_SIZE(contacts) > 0) ||
+            (contact_keys == 0 && PyList_GET_SIZE(matches) == 0)) {
+            PyErr_SetString(PyExc_ValueError, "an item has neither matches nor contacts");
+            goto fail;
+        }
         if (number < 0 || number >= PyList_GET_SIZE(texts) ||
             !PyUnicode_Check(PyList_GET_ITEM(texts, number))) {
             PyErr_SetString(PyExc_ValueError, "an item names no text of the batch");
             goto fail;
         }
-        PyObject *made = assemble_text(&t, &scratch, PyList_GET_ITEM(texts, number), matches);
+        PyObject *made = assemble_text(&t, &scratch, PyList_GET_ITEM(texts, number), matches,
+                                       contacts, contact_keys);
         if (!made) goto fail;
         PyObject *entry = Py_BuildValue("(nN)", number, made);
         if (!entry) goto fail;

@@ -1,22 +1,22 @@
 """From a batch's matches and contacts to verdicts: hits, labels and the policy's suggestion.
 
-Texts whose only evidence is lexicon hits (most flagged texts) are assembled in one call to
-the C extension `shenhe.screening._cscore` when it was built: it makes their `Hit`, `Label`
-and `Verdict` objects as `score_labels` and `verdict_for` would, asking the policy's
-`decide` for each suggestion. Texts with a
-contact or an allow-listed term, and every text where the extension is missing, take
-`verdict_for`, the pure-Python path; the two give equal verdicts.
+Flagged texts are assembled in one call to the C extension `shenhe.screening._cscore` when
+it was built: it makes their `Hit`, `Label` and `Verdict` objects as `score_labels` and
+`verdict_for` would, asking the policy's `decide` for each suggestion. Texts with an
+allow-listed term or with both a contact and a hit of the diversion category, and every text
+where the extension is missing, take `verdict_for`, the pure-Python path; the two give
+equal verdicts.
 """
 
 from __future__ import annotations
 
 import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from shenhe.policy.policy import Policy
+from shenhe.policy.policy import DIVERSION, Policy
 from shenhe.screening.lexicon import Term
-from shenhe.screening.scoring import SingleHitScores, score_labels
+from shenhe.screening.scoring import CONTACT_SEVERITY, SingleHitScores, score_labels
 from shenhe.screening.verdict import Hit, Label, Verdict
 from shenhe.text.contacts import Contact
 from shenhe.text.matcher import VARIANTS, CompactMatch
@@ -47,6 +47,7 @@ class HitTables:
     term_ids: bytes  # int32 per key; equal ids, equal term texts
     weight_rows: bytes  # int32 per key: its severity's row of `weights`
     allowed: bytes  # uint8 per key
+    diversion_id: int  # the category id of diversion terms, or -1
     row_severities: tuple[int, ...]
     policy: Policy
     weights: bytes  # float64, one per variant, a row per severity
@@ -70,6 +71,7 @@ class HitTables:
             term_ids=_ids(texts),
             weight_rows=_ids(severities),
             allowed=bytes(t.is_allow for t in terms),
+            diversion_id=_first_seen(categories).get(DIVERSION, -1),
             row_severities=rows,
             policy=policy,
             weights=_weights(rows, policy),
@@ -88,6 +90,7 @@ class HitTables:
             self.term_ids,
             self.weight_rows,
             self.allowed,
+            self.diversion_id,
             self.row_severities,
             policy,
             _weights(self.row_severities, policy),
@@ -96,10 +99,15 @@ class HitTables:
         )
 
 
+def _first_seen(values: Sequence[object]) -> dict[object, int]:
+    """Each distinct value and the order in which it first appeared: its id."""
+    return {value: index for index, value in enumerate(dict.fromkeys(values))}
+
+
 def _ids(values: Sequence[object]) -> bytes:
-    """int32 per value: the order in which its value first appeared."""
-    seen: dict[object, int] = {}
-    return array.array("i", [seen.setdefault(v, len(seen)) for v in values]).tobytes()
+    """int32 per value: its id (see `_first_seen`)."""
+    ids = _first_seen(values)
+    return array.array("i", [ids[value] for value in values]).tobytes()
 
 
 def _weights(rows: Sequence[int], policy: Policy) -> bytes:
@@ -124,9 +132,13 @@ def assemble(
 ) -> dict[int, Verdict]:
     """The verdicts of the texts with a match or a contact, by number."""
     verdicts: dict[int, Verdict] = {}
-    remaining: Iterable[int]
     if _cscore is not None:
-        items = [(number, matches) for number, matches in found.items() if number not in contacts]
+        items: list[tuple[int, list[CompactMatch], tuple[Contact, ...], int]] = [
+            (number, matches, (), 0) for number, matches in found.items() if number not in contacts
+        ]
+        for number, in_text in contacts.items():
+            keys = len({f"{contact.kind}:{contact.value}" for contact in in_text})
+            items.append((number, found.get(number, []), tuple(in_text), keys))
         decisions = tables.decisions.setdefault(surface, {})
         if len(decisions) > MAX_DECISIONS:
             decisions.clear()
@@ -140,6 +152,10 @@ def assemble(
             tables.policy.decide,
             surface,
             decisions,
+            DIVERSION,
+            tables.diversion_id,
+            tables.policy.contact_weight(surface),
+            max(CONTACT_SEVERITY, 0),
             tables.terms,
             tables.categories,
             tables.severities,
@@ -150,13 +166,13 @@ def assemble(
             tables.weights,
             VARIANTS,
         ):
-            if verdict is None:  # an allow-listed term: the Python path sorts that out
-                verdict = verdict_for(tables, surface, texts[number], found[number], [])
+            if verdict is None:  # the Python path sorts out allow-listed terms and the like
+                matches = found.get(number, [])
+                in_text = contacts.get(number, [])
+                verdict = verdict_for(tables, surface, texts[number], matches, in_text)
             verdicts[number] = verdict
-        remaining = contacts.keys()
-    else:
-        remaining = found.keys() | contacts.keys()
-    for number in remaining:
+        return verdicts
+    for number in found.keys() | contacts.keys():
         matches = found.get(number, [])
         verdicts[number] = verdict_for(
             tables, surface, texts[number], matches, contacts.get(number, [])
