@@ -38,7 +38,7 @@ typedef struct {
     const int32_t *category_ids, *term_ids, *weight_rows;
     const uint8_t *allowed;
     const double *weights; /* weight_rows[key] * VARIANTS + rank */
-    Py_ssize_t keys;
+    Py_ssize_t keys, rows;
     PyObject **variants;
 } Tables;
 
@@ -250,7 +250,12 @@ static PyObject *score(const Tables *t, Scratch *w, Py_ssize_t n, Py_ssize_t con
         } else if (severity > slots[s].worst) {
             slots[s].worst = (int32_t)severity;
         }
-        double weight = t->weights[t->weight_rows[key] * VARIANTS + items[i].rank];
+        int32_t row = t->weight_rows[key]; /* checked per key used: a batch uses few keys */
+        if (row < 0 || row >= t->rows) {
+            PyErr_SetString(PyExc_ValueError, "a weight row is out of range");
+            goto done;
+        }
+        double weight = t->weights[row * VARIANTS + items[i].rank];
         Py_ssize_t e = 0;
         while (e < nentries && !(entries[e].slot == s && entries[e].term == term)) e++;
         if (e == nentries) {
@@ -443,12 +448,7 @@ static PyObject *assemble(PyObject *self, PyObject *args) {
     t.weight_rows = row_buf.buf;
     t.allowed = allowed_buf.buf;
     t.weights = weight_buf.buf;
-    Py_ssize_t rows = weight_buf.len / (VARIANTS * sizeof(double));
-    for (Py_ssize_t k = 0; k < t.keys; k++)
-        if (t.weight_rows[k] < 0 || t.weight_rows[k] >= rows) {
-            PyErr_SetString(PyExc_ValueError, "a weight row is out of range");
-            goto done;
-        }
+    t.rows = weight_buf.len / (VARIANTS * sizeof(double));
     for (int v = 0; v < VARIANTS; v++) variants[v] = PyTuple_GET_ITEM(variants_obj, v);
     t.variants = variants;
     out = PyList_New(PyList_GET_SIZE(items));
