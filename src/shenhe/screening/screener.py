@@ -140,6 +140,9 @@ class Screener:
     def _validate(self, texts: Sequence[str]) -> None:
         if isinstance(texts, str):
             raise InputError("screen_batch takes a list of texts, not one string")
+        usual = all(type(text) is str for text in texts)  # checked in bulk, the usual case
+        if usual and max(map(len, texts), default=0) <= self.max_length:
+            return
         for index, text in enumerate(texts):
             if not isinstance(text, str):
                 raise InputError(f"text #{index} is {type(text).__name__}, not a string")
@@ -149,6 +152,9 @@ class Screener:
 
 def _chunks(texts: Sequence[str]) -> Iterator[Sequence[str]]:
     """Slices of `texts` of at most CHUNK_TEXTS texts and about CHUNK_CHARS characters."""
+    if len(texts) <= CHUNK_TEXTS and sum(map(len, texts)) < CHUNK_CHARS:
+        yield texts  # one chunk, as the loop below would make it
+        return
     start = 0
     size = 0
     for end, text in enumerate(texts):

@@ -134,7 +134,7 @@ class Folder:
         """Fold `texts` in one pass; see `FoldedBatch`."""
         tag_maps: dict[int, OffsetMap] = {}
         plain = list(texts)
-        if self.options.html:
+        if self.options.html and _may_hold_markup(plain):
             for number, text in enumerate(plain):
                 if "<" in text or "&" in text:
                     edits = [(m.start(), m.end() - m.start(), 0) for m in _TAG.finditer(text)]
@@ -142,6 +142,12 @@ class Folder:
                         tag_maps[number] = OffsetMap(edits)
                         plain[number] = _TAG.sub("", text)
         return FoldedBatch(self._kernel.fold_batch(plain), tag_maps)
+
+
+def _may_hold_markup(texts: list[str]) -> bool:
+    """False when no text holds "<" or "&", so none holds a tag or an entity."""
+    joined = "".join(texts)
+    return "<" in joined or "&" in joined
 
 
 def collapse_repeats(text: str) -> str:
