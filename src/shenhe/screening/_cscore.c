@@ -1,15 +1,15 @@
 /*
- * shenhe.screening._cscore: hits and labels for texts whose only evidence is lexicon hits.
+ * shenhe.screening._cscore: the verdicts of a batch's flagged texts.
  *
  * With a large lexicon a third of real texts hit something, and building their hits and
  * scoring them in Python cost more than folding and scanning the whole batch. `assemble`
- * does both for a batch in one call: it makes the `Hit` objects and the `Label` objects
+ * does it for a batch in one call: it makes the `Hit`, `Label` and `Verdict` objects
  * exactly as shenhe.screening.scoring.score_labels would (noisy-or per category over its
  * distinct terms, a hit inside a longer one of its category adds nothing, labels strongest
  * first; each distinct contact adds the surface's contact weight to diversion) and asks
  * the policy's `decide` for the suggestion. Texts with an allow-listed term, or with a
- * contact and a hit of the diversion category, are handed back. shenhe.screening.assembly holds the pure-Python path; the tests hold the two
- * to the same verdicts.
+ * contact and a hit of the diversion category, are handed back. shenhe.screening.assembly
+ * holds the pure-Python path; the tests hold the two to the same verdicts.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -21,15 +21,16 @@
 
 #define HIT_FIELDS 6
 #define LABEL_FIELDS 3
-static const char *hit_fields[HIT_FIELDS] = {"term", "category", "text", "start", "end", "variant"};
+static const char *hit_fields[HIT_FIELDS] = {"term",  "category", "text",
+                                             "start", "end",      "variant"};
 static const char *label_fields[LABEL_FIELDS] = {"category", "score", "severity"};
 #define VERDICT_FIELDS 4
 static const char *verdict_fields[VERDICT_FIELDS] = {"suggestion", "labels", "hits", "contacts"};
 
 typedef struct {
     PyTypeObject *hit_type, *label_type, *verdict_type;
-    Py_ssize_t hit_offsets[HIT_FIELDS], label_offsets[LABEL_FIELDS], verdict_offsets[4];
-    PyObject *round_fn, *four, *decide, *surface, *empty, *decisions;
+    Py_ssize_t hit_offsets[HIT_FIELDS], label_offsets[LABEL_FIELDS], verdict_offsets[VERDICT_FIELDS];
+    PyObject *round_fn, *four, *decide, *surface, *decisions;
     PyObject *diversion;       /* the category contacts score */
     int diversion_id;          /* its category id in the lexicon, or -1 */
     double contact_weight;     /* what each distinct contact weighs on this surface */
@@ -70,10 +71,10 @@ static int rank_of(PyObject *variant, PyObject **variants) {
 }
 
 /*
- * Where each field of a slotted dataclass lives in its instances. Hit and Label are plain
- * slotted dataclasses (their __init__ only stores its arguments), so an instance is made by
- * storing the values straight into its slots: several times quicker than calling the class,
- * whose __init__ is Python code. The caller checks that neither defines __post_init__.
+ * Where each field of a slotted dataclass lives in its instances. Hit, Label and Verdict
+ * are plain slotted dataclasses (their __init__ only stores its arguments), so an instance is
+ * made by storing the values straight into its slots: several times quicker than calling the
+ * class, whose __init__ is Python code. The caller checks that none defines __post_init__.
  */
 static int slot_offsets(PyTypeObject *type, const char **names, Py_ssize_t *offsets, int n) {
     for (int i = 0; i < n; i++) {
@@ -430,8 +431,7 @@ static PyObject *assemble(PyObject *self, PyObject *args) {
     PyObject *out = NULL;
     t.keys = PyList_GET_SIZE(t.terms);
     t.four = PyLong_FromLong(4);
-    t.empty = PyTuple_New(0);
-    if (!t.four || !t.empty) goto done;
+    if (!t.four) goto done;
     if (slot_offsets(t.hit_type, hit_fields, t.hit_offsets, HIT_FIELDS) < 0 ||
         slot_offsets(t.label_type, label_fields, t.label_offsets, LABEL_FIELDS) < 0 ||
         slot_offsets(t.verdict_type, verdict_fields, t.verdict_offsets, VERDICT_FIELDS) < 0)
@@ -483,7 +483,6 @@ fail:
 done:
     scratch_free(&scratch);
     Py_XDECREF(t.four);
-    Py_XDECREF(t.empty);
     PyBuffer_Release(&category_buf);
     PyBuffer_Release(&term_buf);
     PyBuffer_Release(&row_buf);
