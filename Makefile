@@ -1,10 +1,11 @@
 # Every engineer and CI run the same commands: `make run` and `make test`.
-# Editing the C folding kernel (src/shenhe/text/_cfold.c) reinstalls, which rebuilds it.
+# Editing a C extension ($(C_SOURCES)) reinstalls, which rebuilds it.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
+C_SOURCES := src/shenhe/text/_cfold.c src/shenhe/text/_cverify.c src/shenhe/screening/_cscore.c
 # Apps `make run` seeds an empty registry with (`shenhe demo seed`): 1,000 take about 12 s,
 # 5,000 about a minute; `make run DEMO_APPS=5000` for the full demo.
 DEMO_APPS ?= 1000
@@ -15,11 +16,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml src/shenhe/text/_cfold.c | $(BIN)/python
+$(STAMP): pyproject.toml $(C_SOURCES) | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(DEV_STAMP): pyproject.toml src/shenhe/text/_cfold.c | $(BIN)/python
+$(DEV_STAMP): pyproject.toml $(C_SOURCES) | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(STAMP)
 

@@ -100,6 +100,7 @@ def test_the_kernel_measures_digit_and_word_runs() -> None:
     batch = FOLDER.fold_batch(["订单 1234 5", "加 v x 1 2", "你好"])
     assert [batch.longest_digit_run(i) for i in range(3)] == [5, 2, 0]
     assert [batch.longest_word(i) for i in range(3)] == [0, 4, 0]
+    assert batch.run_lengths() == (bytes([5, 2, 0]), bytes([0, 4, 0]))
 
 
 def test_spans_cover_the_noise_between_characters() -> None:

@@ -185,3 +185,27 @@ def test_without_the_c_kernel_verdicts_are_the_same(
     with_c = screener.screen_batch(texts)
     monkeypatch.setattr(kernel, "_cfold", None)
     assert screener.screen_batch(texts) == with_c
+
+
+def test_without_any_c_extension_verdicts_are_the_same(
+    screener: Screener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shenhe.screening.assembly as assembly
+    import shenhe.text.kernel as kernel
+    import shenhe.text.matcher as matcher
+
+    texts = [
+        "我们提供代*款服务，加薇信:abc12345",
+        "快快速速借借款",
+        "貸 款 <b>无抵押</b>贷款",
+        "dai款，小额贷款当天放款",
+        "你好",
+        "",
+    ]
+    with_c = screener.screen_batch(texts)
+    for module, name in ((kernel, "_cfold"), (matcher, "_cverify"), (assembly, "_cscore")):
+        monkeypatch.setattr(module, name, None)
+    assert screener.screen_batch(texts) == with_c
+    assert [verdict.to_dict() for verdict in screener.screen_batch(texts)] == [
+        verdict.to_dict() for verdict in with_c
+    ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from shenhe.policy.policy import DIVERSION, Policy
+from shenhe.policy.policy import DIVERSION, Policy, Suggestion
 from shenhe.screening.verdict import Hit, Label
 from shenhe.text.contacts import Contact
 
@@ -32,7 +32,7 @@ def score_labels(
     weights: dict[str, dict[str, float]] = {}
     worst: dict[str, int] = {}
     hit_weight = policy.hit_weight
-    nested = _nested(hits) if len(hits) > 1 else ()
+    nested = _nested(hits) if len(hits) > 1 and _overlapping(hits) else ()
     for index, (hit, severity) in enumerate(zip(hits, severities, strict=True)):
         if index in nested:
             continue
@@ -59,6 +59,40 @@ def score_labels(
     if len(labels) > 1:
         labels.sort(key=lambda label: (-label.score, label.category))
     return labels
+
+
+class SingleHitScores:
+    """Score and suggestion for a text whose only evidence is one hit, by (surface,
+    category, severity, variant): the most common shape of a flagged text. Each is computed
+    once by `score_labels` and `Policy.decide`, so the numbers are theirs."""
+
+    __slots__ = ("_known", "_policy")
+
+    def __init__(self, policy: Policy) -> None:
+        self._policy = policy
+        self._known: dict[tuple[str, str, int, str], tuple[float, Suggestion]] = {}
+
+    def get(
+        self, surface: str, category: str, severity: int, variant: str
+    ) -> tuple[float, Suggestion]:
+        key = (surface, category, severity, variant)
+        known = self._known.get(key)
+        if known is None:
+            hit = Hit(category, category, "", 0, 0, variant)
+            (label,) = score_labels([hit], [severity], [], self._policy, surface)
+            suggestion = self._policy.decide(surface, {category: label.score})
+            known = self._known[key] = (label.score, suggestion)
+        return known
+
+
+def _overlapping(hits: Sequence[Hit]) -> bool:
+    """False when every hit starts at or after the end of all before it (so none is nested)."""
+    reach = -1
+    for hit in hits:
+        if hit.start < reach:
+            return True
+        reach = hit.end
+    return False
 
 
 def _nested(hits: Sequence[Hit]) -> set[int]:

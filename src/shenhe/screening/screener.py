@@ -9,21 +9,21 @@ reference, so screenings in flight finish on the engine they started with.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from shenhe.errors import InputError, TextTooLongError
 from shenhe.policy.policy import Policy
 from shenhe.policy.surfaces import DEFAULT_SURFACE, canonical_surface
-from shenhe.screening.lexicon import Lexicon, Term
-from shenhe.screening.scoring import score_labels
-from shenhe.screening.verdict import Hit, Verdict
+from shenhe.screening.assembly import HitTables, assemble, pass_verdicts
+from shenhe.screening.lexicon import Lexicon
+from shenhe.screening.verdict import Verdict
 from shenhe.text.contact_hints import applies as hints_apply
 from shenhe.text.contact_hints import contact_hints
 from shenhe.text.contacts import Contact, find_contacts
 from shenhe.text.contacts import prepare as prepare_contacts
 from shenhe.text.fold import Folder, FoldOptions
-from shenhe.text.matcher import Entry, Match, Matcher
+from shenhe.text.matcher import Entry, Matcher
 
 MAX_TEXT_LENGTH = 100_000
 CHUNK_TEXTS = 2_000  # a batch is folded and scanned this many texts at a time,
@@ -37,8 +37,7 @@ class Engine:
     lexicon: Lexicon
     policy: Policy
     matcher: Matcher
-    terms: tuple[Term, ...]
-    allow_keys: frozenset[int]
+    tables: HitTables
 
     @classmethod
     def build(cls, lexicon: Lexicon, policy: Policy, folder: Folder) -> Engine:
@@ -54,8 +53,11 @@ class Engine:
             )
             for i, t in enumerate(terms)
         ]
-        allow_keys = frozenset(i for i, t in enumerate(terms) if t.is_allow)
-        return cls(lexicon, policy, Matcher(entries, folder), terms, allow_keys)
+        matcher = Matcher(entries, folder)
+        return cls(lexicon, policy, matcher, HitTables.build(terms, policy))
+
+    def with_policy(self, policy: Policy) -> Engine:
+        return Engine(self.lexicon, policy, self.matcher, self.tables.with_policy(policy))
 
 
 class Screener:
@@ -102,8 +104,7 @@ class Screener:
     def replace_policy(self, policy: Policy) -> None:
         """Swap in `policy` atomically."""
         with self._swap:
-            old = self._engine
-            self._engine = Engine(old.lexicon, policy, old.matcher, old.terms, old.allow_keys)
+            self._engine = self._engine.with_policy(policy)
 
     def screen(self, text: str, surface: str = DEFAULT_SURFACE) -> Verdict:
         """The verdict for one text on `surface`."""
@@ -123,23 +124,25 @@ class Screener:
 
     def _screen_chunk(self, engine: Engine, texts: Sequence[str], surface: str) -> list[Verdict]:
         batch = self._folder.fold_batch(texts)
-        found = engine.matcher.find_folded(texts, batch)
-        hinted = contact_hints(batch) if self._hints else None
-        verdicts = []
-        for number, (text, matches) in enumerate(zip(texts, found, strict=True)):
-            if hinted is None or number in hinted:
-                contacts = find_contacts(text)
-            else:
-                contacts = []
-            if not matches and not contacts:
-                verdicts.append(Verdict("pass"))
-            else:
-                verdicts.append(_verdict(engine, surface, text, matches, contacts))
+        found = engine.matcher.find_compact(texts, batch)
+        may_hold: Iterable[int] = contact_hints(batch) if self._hints else range(len(texts))
+        contacts: dict[int, list[Contact]] = {}
+        for number in may_hold:
+            in_text = find_contacts(texts[number])
+            if in_text:
+                contacts[number] = in_text
+        # Texts with no match and no contact (most of them) pass at once.
+        verdicts = pass_verdicts(len(texts))
+        for number, verdict in assemble(engine.tables, surface, texts, found, contacts).items():
+            verdicts[number] = verdict
         return verdicts
 
     def _validate(self, texts: Sequence[str]) -> None:
         if isinstance(texts, str):
             raise InputError("screen_batch takes a list of texts, not one string")
+        usual = all(type(text) is str for text in texts)  # checked in bulk, the usual case
+        if usual and max(map(len, texts), default=0) <= self.max_length:
+            return
         for index, text in enumerate(texts):
             if not isinstance(text, str):
                 raise InputError(f"text #{index} is {type(text).__name__}, not a string")
@@ -149,6 +152,9 @@ class Screener:
 
 def _chunks(texts: Sequence[str]) -> Iterator[Sequence[str]]:
     """Slices of `texts` of at most CHUNK_TEXTS texts and about CHUNK_CHARS characters."""
+    if len(texts) <= CHUNK_TEXTS and sum(map(len, texts)) < CHUNK_CHARS:
+        yield texts  # one chunk, as the loop below would make it
+        return
     start = 0
     size = 0
     for end, text in enumerate(texts):
@@ -158,28 +164,3 @@ def _chunks(texts: Sequence[str]) -> Iterator[Sequence[str]]:
             start, size = end + 1, 0
     if start < len(texts):
         yield texts[start:]
-
-
-def _verdict(
-    engine: Engine, surface: str, text: str, matches: list[Match], contacts: list[Contact]
-) -> Verdict:
-    terms = engine.terms
-    allow_keys = engine.allow_keys
-    allowed = [(m.start, m.end) for m in matches if m.key in allow_keys] if allow_keys else []
-    hits: list[Hit] = []
-    severities: list[int] = []
-    for start, end, key, variant in matches:
-        if allowed and (key in allow_keys or _inside_any(start, end, allowed)):
-            continue
-        term = terms[key]
-        hits.append(Hit(term.text, term.category, text[start:end], start, end, variant))
-        severities.append(term.severity)
-    if not hits and not contacts:
-        return Verdict("pass")
-    labels = score_labels(hits, severities, contacts, engine.policy, surface)
-    suggestion = engine.policy.decide(surface, {label.category: label.score for label in labels})
-    return Verdict(suggestion, tuple(labels), tuple(hits), tuple(contacts))
-
-
-def _inside_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    return any(low <= start and end <= high for low, high in spans)

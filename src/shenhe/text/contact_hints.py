@@ -23,8 +23,9 @@ def applies(options: FoldOptions) -> bool:
 
 def contact_hints(batch: FoldedBatch) -> set[int]:
     """The numbers of the texts in `batch` that might hold a contact."""
+    digits, words = batch.run_lengths()
     return {
         number
-        for number in range(len(batch))
-        if batch.longest_digit_run(number) >= MIN_DIGITS or batch.longest_word(number) >= MIN_WORD
+        for number, (digit_run, word) in enumerate(zip(digits, words, strict=True))
+        if digit_run >= MIN_DIGITS or word >= MIN_WORD
     }

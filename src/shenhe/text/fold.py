@@ -74,6 +74,15 @@ class FoldedBatch:
     def __len__(self) -> int:
         return len(self.starts)
 
+    @property
+    def origins(self) -> Sequence[int]:
+        """For every character of `joined`, its index in its text once HTML tags are gone."""
+        return self._origins
+
+    def mapped(self) -> list[int]:
+        """The numbers of the texts whose offsets also pass through an HTML tag map."""
+        return list(self._tag_maps)
+
     def text(self, number: int) -> str:
         """The folded form of text `number`."""
         return self.joined[self.starts[number] : self._ends[number]]
@@ -84,6 +93,10 @@ class FoldedBatch:
     def longest_digit_run(self, number: int) -> int:
         """The longest run of ASCII digits in folded text `number` (at most 255)."""
         return self._runs[2 * number]
+
+    def run_lengths(self) -> tuple[bytes, bytes]:
+        """`longest_digit_run` and `longest_word` of every text, one byte a text."""
+        return self._runs[0::2], self._runs[1::2]
 
     def longest_word(self, number: int) -> int:
         """The longest run of ASCII letters and digits holding a letter (at most 255)."""
@@ -121,7 +134,7 @@ class Folder:
         """Fold `texts` in one pass; see `FoldedBatch`."""
         tag_maps: dict[int, OffsetMap] = {}
         plain = list(texts)
-        if self.options.html:
+        if self.options.html and _may_hold_markup(plain):
             for number, text in enumerate(plain):
                 if "<" in text or "&" in text:
                     edits = [(m.start(), m.end() - m.start(), 0) for m in _TAG.finditer(text)]
@@ -129,6 +142,12 @@ class Folder:
                         tag_maps[number] = OffsetMap(edits)
                         plain[number] = _TAG.sub("", text)
         return FoldedBatch(self._kernel.fold_batch(plain), tag_maps)
+
+
+def _may_hold_markup(texts: list[str]) -> bool:
+    """False when no text holds "<" or "&", so none holds a tag or an entity."""
+    joined = "".join(texts)
+    return "<" in joined or "&" in joined
 
 
 def collapse_repeats(text: str) -> str:

@@ -4,10 +4,15 @@ Patterns live in up to four Aho-Corasick automata (``ahocorasick_rs``), one per 
 the folded text as it is, its homophone-class form, and each of those with repeated
 characters collapsed. A batch of texts is folded, joined and scanned once per stream; only
 texts with a candidate match pay for offset maps and verification (whole words, variants).
+
+Verification runs in the C extension `shenhe.text._cverify` when it was built: one call per
+batch maps every candidate to its text, checks whole words, tells the variant and maps the
+span back to the original. `_verify` below is the pure-Python path; the two agree exactly.
 """
 
 from __future__ import annotations
 
+import array
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
@@ -20,10 +25,21 @@ from shenhe.text import phonetic
 from shenhe.text.fold import FoldedBatch, Folder, collapse_repeats
 from shenhe.text.kernel import collapse_runs
 
+try:
+    from shenhe.text import _cverify  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - exercised where no C compiler was available
+    _cverify = None
+
 _SEP = "\x00"
 Stream = tuple[bool, bool]
 """(homophone classes, repeats collapsed)."""
 PLAIN: Stream = (False, False)
+VARIANTS = ("exact", "folded", "repeat", "homophone", "pinyin", "initials")
+"""Every variant a match can have, from the plainest to the most disguised."""
+_KINDS = ("text", "pinyin", "initials")
+_WHOLE_WORD = 4
+CompactMatch = tuple[int, int, int, str]
+"""A `Match` as a plain tuple: (start, end, key, variant)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +72,48 @@ class _Payload:
     source: str  # the entry's text as written
 
 
+class _Tables(NamedTuple):
+    """A stream's payloads in flat arrays (cheap for the garbage collector to hold, and what
+    the C verifier reads): pattern i owns payloads [offsets[i], offsets[i + 1])."""
+
+    offsets: array.array[int]
+    keys: array.array[int]
+    flags: bytes  # a kind's index in _KINDS, plus _WHOLE_WORD
+    folded: list[str]
+    source: list[str]
+
+    @classmethod
+    def build(cls, payload_lists: list[list[_Payload]]) -> _Tables:
+        offsets = array.array("i", [0])
+        keys = array.array("i")
+        flags = bytearray()
+        folded: list[str] = []
+        source: list[str] = []
+        for payloads in payload_lists:
+            for payload in payloads:
+                keys.append(payload.key)
+                flags.append(
+                    _KINDS.index(payload.kind) | (_WHOLE_WORD if payload.whole_word else 0)
+                )
+                folded.append(payload.folded)
+                source.append(payload.source)
+            offsets.append(len(keys))
+        return cls(offsets, keys, bytes(flags), folded, source)
+
+    def payloads(self, pattern: int) -> list[_Payload]:
+        """The payloads of `pattern`, as the Python path reads them."""
+        return [
+            _Payload(
+                self.keys[i],
+                _KINDS[self.flags[i] & 3],
+                bool(self.flags[i] & _WHOLE_WORD),
+                self.folded[i],
+                self.source[i],
+            )
+            for i in range(self.offsets[pattern], self.offsets[pattern + 1])
+        ]
+
+
 class Matcher:
     """Compiled automata for a set of entries. Immutable and safe to share between threads."""
 
@@ -70,11 +128,13 @@ class Matcher:
                 continue
             for stream, pattern, payload in self._patterns(entry, folded):
                 patterns[stream].setdefault(pattern, []).append(payload)
-        self._streams: list[tuple[Stream, ahocorasick_rs.AhoCorasick, list[list[_Payload]]]] = []
+        self._streams: list[tuple[Stream, ahocorasick_rs.AhoCorasick]] = []
+        self._tables: list[_Tables] = []
         for stream, table in sorted(patterns.items()):
             words = list(table)
             automaton = ahocorasick_rs.AhoCorasick(words)
-            self._streams.append((stream, automaton, [table[w] for w in words]))
+            self._streams.append((stream, automaton))
+            self._tables.append(_Tables.build([table[w] for w in words]))
 
     def _patterns(self, entry: Entry, folded: str) -> list[tuple[Stream, str, _Payload]]:
         options = self.folder.options
@@ -111,9 +171,61 @@ class Matcher:
 
     def find_folded(self, texts: Sequence[str], batch: FoldedBatch) -> list[list[Match]]:
         """As `find_batch`, for texts already folded by `self.folder`."""
+        results: list[list[Match]] = [[] for _ in texts]
+        for number, matches in self.find_compact(texts, batch).items():
+            results[number] = [Match(*match) for match in matches]
+        return results
+
+    def find_compact(
+        self, texts: Sequence[str], batch: FoldedBatch
+    ) -> dict[int, list[CompactMatch]]:
+        """The texts with a match, by number, and their matches as `find_folded` sorts them,
+        as plain tuples: the screener's fast path."""
+        if _cverify is None:
+            return self._find_python(texts, batch)
+        scans: list[tuple[object, ...]] = []
+        classes: str | None = None
+        for (stream, automaton), tables in zip(self._streams, self._tables, strict=True):
+            sounds, repeats = stream
+            joined = batch.joined
+            if sounds:
+                classes = classes if classes is not None else phonetic.to_classes(joined)
+                joined = classes
+            origins: object = None
+            if repeats:
+                joined, origins = collapse_runs(joined)
+                origins = _int32(origins)
+            found = automaton.find_matches_as_indexes(joined, overlapping=True)
+            scans.append((found, origins, stream == PLAIN, *tables))
+        deferred = bytearray(len(batch))
+        for number in batch.mapped():
+            deferred[number] = 1
+        verified, handed_back = _cverify.verify(
+            batch.joined,
+            batch.starts,
+            _int32(batch.origins),
+            texts if isinstance(texts, list) else list(texts),
+            bytes(deferred),
+            scans,
+            VARIANTS,
+        )
+        results: dict[int, list[CompactMatch]] = dict(verified)
+        if handed_back:
+            pending: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
+            for number, index, pattern, start, end in handed_back:
+                pending[number].append((index, pattern, start, end))
+            for number, found_in_text in pending.items():
+                matches = self._verify(texts[number], batch, number, found_in_text)
+                if matches:
+                    results[number] = list(matches)
+        return results
+
+    def _find_python(
+        self, texts: Sequence[str], batch: FoldedBatch
+    ) -> dict[int, list[CompactMatch]]:
         pending: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
         classes: str | None = None
-        for index, (stream, automaton, _) in enumerate(self._streams):
+        for index, (stream, automaton) in enumerate(self._streams):
             sounds, repeats = stream
             joined = batch.joined
             if sounds:
@@ -125,9 +237,11 @@ class Matcher:
                 found = _scan(automaton, joined, batch.starts)
             for number, start, end, pattern in found:
                 pending[number].append((index, pattern, start, end))
-        results: list[list[Match]] = [[] for _ in texts]
-        for number, found_in_text in pending.items():
-            results[number] = self._verify(texts[number], batch, number, found_in_text)
+        results: dict[int, list[CompactMatch]] = {}
+        for number in sorted(pending):
+            matches = self._verify(texts[number], batch, number, pending[number])
+            if matches:
+                results[number] = list(matches)
         return results
 
     def _verify(
@@ -141,11 +255,12 @@ class Matcher:
         plain = batch.text(number)
         span = batch.span
         streams = self._streams
+        tables = self._tables
         best: dict[tuple[int, int, int], str] = {}
         for index, pattern, start, end in found:
-            stream, _, payloads = streams[index]
+            stream = streams[index][0]
             src_start, src_end = span(number, start, end)
-            for payload in payloads[pattern]:
+            for payload in tables[index].payloads(pattern):
                 if payload.whole_word and not _whole_word(batch, number, plain, start, end):
                     continue
                 if payload.kind != "text":
@@ -164,7 +279,14 @@ class Matcher:
         return sorted(Match(*span_key, variant) for span_key, variant in best.items())
 
 
-_RANK = {"exact": 0, "folded": 1, "repeat": 2, "homophone": 3, "pinyin": 4, "initials": 5}
+_RANK = {variant: rank for rank, variant in enumerate(VARIANTS)}
+
+
+def _int32(origins: Sequence[int]) -> Sequence[int]:
+    """Origins as a buffer of int32, as the C verifier reads them."""
+    if isinstance(origins, memoryview):
+        return origins
+    return array.array("i", origins)
 
 
 def _scan(

@@ -1,0 +1,228 @@
+"""From a batch's matches and contacts to verdicts: hits, labels and the policy's suggestion.
+
+Flagged texts are assembled in one call to the C extension `shenhe.screening._cscore` when
+it was built: it makes their `Hit`, `Label` and `Verdict` objects as `score_labels` and
+`verdict_for` would, asking the policy's `decide` for each suggestion. Texts with an
+allow-listed term or with both a contact and a hit of the diversion category, and every text
+where the extension is missing, take `verdict_for`, the pure-Python path; the two give
+equal verdicts.
+"""
+
+from __future__ import annotations
+
+import array
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from shenhe.policy.policy import DIVERSION, Policy
+from shenhe.screening.lexicon import Term
+from shenhe.screening.scoring import CONTACT_SEVERITY, SingleHitScores, score_labels
+from shenhe.screening.verdict import Hit, Label, Verdict
+from shenhe.text.contacts import Contact
+from shenhe.text.matcher import VARIANTS, CompactMatch
+
+try:
+    from shenhe.screening import _cscore  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - exercised where no C compiler was available
+    _cscore = None
+# _cscore fills the slots of Hit and Label directly, which is only their __init__'s work
+# while they have no __post_init__.
+if any(hasattr(cls, "__post_init__") for cls in (Hit, Label, Verdict)):  # pragma: no cover
+    _cscore = None
+
+MAX_DECISIONS = 10_000  # suggestions remembered per surface, before starting afresh
+
+
+@dataclass(frozen=True, slots=True)
+class HitTables:
+    """What turning a term's matches into hits and labels needs, per term key."""
+
+    hit_info: tuple[tuple[str, str, int], ...]
+    """(text, category, severity) per key."""
+    allow_keys: frozenset[int]
+    terms: list[str]
+    categories: list[str]
+    severities: list[int]
+    category_ids: bytes  # int32 per key; equal ids, equal categories
+    term_ids: bytes  # int32 per key; equal ids, equal term texts
+    weight_rows: bytes  # int32 per key: its severity's row of `weights`
+    allowed: bytes  # uint8 per key
+    diversion_id: int  # the category id of diversion terms, or -1
+    row_severities: tuple[int, ...]
+    policy: Policy
+    weights: bytes  # float64, one per variant, a row per severity
+    single_hit: SingleHitScores
+    decisions: dict[str, dict[tuple[object, ...], str]]
+    """The policy's suggestions, remembered per surface by the scores they were for."""
+
+    @classmethod
+    def build(cls, terms: Sequence[Term], policy: Policy) -> HitTables:
+        texts = [t.text for t in terms]
+        categories = [t.category for t in terms]
+        severities = [t.severity for t in terms]
+        rows = tuple(dict.fromkeys(severities))
+        return cls(
+            hit_info=tuple(zip(texts, categories, severities, strict=True)),
+            allow_keys=frozenset(i for i, t in enumerate(terms) if t.is_allow),
+            terms=texts,
+            categories=categories,
+            severities=severities,
+            category_ids=_ids(categories),
+            term_ids=_ids(texts),
+            weight_rows=_ids(severities),
+            allowed=bytes(t.is_allow for t in terms),
+            diversion_id=_first_seen(categories).get(DIVERSION, -1),
+            row_severities=rows,
+            policy=policy,
+            weights=_weights(rows, policy),
+            single_hit=SingleHitScores(policy),
+            decisions={},
+        )
+
+    def with_policy(self, policy: Policy) -> HitTables:
+        return HitTables(
+            self.hit_info,
+            self.allow_keys,
+            self.terms,
+            self.categories,
+            self.severities,
+            self.category_ids,
+            self.term_ids,
+            self.weight_rows,
+            self.allowed,
+            self.diversion_id,
+            self.row_severities,
+            policy,
+            _weights(self.row_severities, policy),
+            SingleHitScores(policy),
+            {},
+        )
+
+
+def _first_seen(values: Sequence[object]) -> dict[object, int]:
+    """Each distinct value and the order in which it first appeared: its id."""
+    return {value: index for index, value in enumerate(dict.fromkeys(values))}
+
+
+def _ids(values: Sequence[object]) -> bytes:
+    """int32 per value: its id (see `_first_seen`)."""
+    ids = _first_seen(values)
+    return array.array("i", [ids[value] for value in values]).tobytes()
+
+
+def _weights(rows: Sequence[int], policy: Policy) -> bytes:
+    weights = [policy.hit_weight(severity, variant) for severity in rows for variant in VARIANTS]
+    return array.array("d", weights).tobytes()
+
+
+def pass_verdicts(count: int) -> list[Verdict]:
+    """`count` fresh ``Verdict("pass")``."""
+    if _cscore is not None:
+        verdicts: list[Verdict] = _cscore.pass_verdicts(Verdict, "pass", count)
+        return verdicts
+    return [Verdict("pass") for _ in range(count)]
+
+
+def assemble(
+    tables: HitTables,
+    surface: str,
+    texts: Sequence[str],
+    found: dict[int, list[CompactMatch]],
+    contacts: dict[int, list[Contact]],
+) -> dict[int, Verdict]:
+    """The verdicts of the texts with a match or a contact, by number."""
+    verdicts: dict[int, Verdict] = {}
+    if _cscore is not None:
+        items: list[tuple[int, list[CompactMatch], tuple[Contact, ...], int]] = [
+            (number, matches, (), 0) for number, matches in found.items() if number not in contacts
+        ]
+        for number, in_text in contacts.items():
+            keys = len({f"{contact.kind}:{contact.value}" for contact in in_text})
+            items.append((number, found.get(number, []), tuple(in_text), keys))
+        decisions = tables.decisions.setdefault(surface, {})
+        if len(decisions) > MAX_DECISIONS:
+            decisions.clear()
+        for number, verdict in _cscore.assemble(
+            texts if isinstance(texts, list) else list(texts),
+            items,
+            Hit,
+            Label,
+            Verdict,
+            round,
+            tables.policy.decide,
+            surface,
+            decisions,
+            DIVERSION,
+            tables.diversion_id,
+            tables.policy.contact_weight(surface),
+            max(CONTACT_SEVERITY, 0),
+            tables.terms,
+            tables.categories,
+            tables.severities,
+            tables.category_ids,
+            tables.term_ids,
+            tables.weight_rows,
+            tables.allowed,
+            tables.weights,
+            VARIANTS,
+        ):
+            if verdict is None:  # the Python path sorts out allow-listed terms and the like
+                matches = found.get(number, [])
+                in_text = contacts.get(number, [])
+                verdict = verdict_for(tables, surface, texts[number], matches, in_text)
+            verdicts[number] = verdict
+        return verdicts
+    for number in found.keys() | contacts.keys():
+        matches = found.get(number, [])
+        verdicts[number] = verdict_for(
+            tables, surface, texts[number], matches, contacts.get(number, [])
+        )
+    return verdicts
+
+
+def verdict_for(
+    tables: HitTables,
+    surface: str,
+    text: str,
+    matches: list[CompactMatch],
+    contacts: list[Contact],
+) -> Verdict:
+    """The verdict of one text from its matches and contacts, in Python."""
+    hit_info = tables.hit_info
+    allow_keys = tables.allow_keys
+    if allow_keys:
+        matches = _not_allowed(matches, allow_keys)
+    if len(matches) == 1 and not contacts:  # the most common shape, kept cheap
+        ((start, end, key, variant),) = matches
+        term, category, severity = hit_info[key]
+        score, suggestion = tables.single_hit.get(surface, category, severity, variant)
+        hit = Hit(term, category, text[start:end], start, end, variant)
+        return Verdict(suggestion, (Label(category, score, severity),), (hit,))
+    hits: list[Hit] = []
+    severities: list[int] = []
+    for start, end, key, variant in matches:
+        term, category, severity = hit_info[key]
+        hits.append(Hit(term, category, text[start:end], start, end, variant))
+        severities.append(severity)
+    if not hits and not contacts:
+        return Verdict("pass")
+    policy = tables.policy
+    labels = score_labels(hits, severities, contacts, policy, surface)
+    suggestion = policy.decide(surface, {label.category: label.score for label in labels})
+    return Verdict(suggestion, tuple(labels), tuple(hits), tuple(contacts))
+
+
+def _not_allowed(matches: list[CompactMatch], allow_keys: frozenset[int]) -> list[CompactMatch]:
+    """The matches that are not allow-listed terms nor inside one."""
+    allowed = [(start, end) for start, end, key, _ in matches if key in allow_keys]
+    if not allowed:
+        return matches
+    return [
+        match
+        for match in matches
+        if match[2] not in allow_keys and not _inside_any(match[0], match[1], allowed)
+    ]
+
+
+def _inside_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(low <= start and end <= high for low, high in spans)

@@ -1,0 +1,416 @@
+/*
+ * shenhe.text._cverify: the matcher's verification hot loop in C.
+ *
+ * The automata are ahocorasick_rs's (a well-kept library; scanning is not where the time
+ * went). What cost was the Python work per candidate match: finding its text in the joined
+ * batch, checking whole words, telling how it was disguised and mapping it back to original
+ * offsets. `verify` does all of that for a batch in one call and returns, per text with a
+ * verified match, a sorted list of (start, end, key, variant) tuples. Texts whose offsets
+ * pass through an HTML tag map are handed back untouched, for the Python path.
+ *
+ * shenhe.text.matcher keeps a pure-Python path that gives exactly the same results; the
+ * tests hold the two to that.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+enum { EXACT, FOLDED, REPEAT, HOMOPHONE, PINYIN, INITIALS, VARIANTS };
+enum { KIND_TEXT = 0, KIND_PINYIN = 1, KIND_INITIALS = 2, WHOLE_WORD = 4 };
+
+typedef struct {
+    int32_t number, stream, pattern, start, end; /* start, end: into the text's plain fold */
+} Candidate;
+
+typedef struct {
+    int32_t start, end, key, rank; /* start, end: into the original text */
+} Found;
+
+typedef struct {
+    PyObject *found;      /* list of (pattern, start, end) from find_matches_as_indexes */
+    Py_buffer collapsed;  /* int32 origins of a repeat-collapsed scan, or len 0 */
+    int has_collapsed;
+    int plain;            /* the stream is the plain fold: its patterns are terms' own folds */
+    Py_buffer offsets;    /* int32, patterns + 1: payloads of pattern i are [off[i], off[i+1]) */
+    Py_buffer keys;       /* int32 per payload */
+    Py_buffer flags;      /* uint8 per payload: kind | WHOLE_WORD */
+    PyObject *folded;     /* list of str per payload: the term's folded text */
+    PyObject *source;     /* list of str per payload: the term as written */
+} Stream;
+
+typedef struct {
+    int kind;
+    const void *data;
+    Py_ssize_t len;
+} Text;
+
+static inline Text text_of(PyObject *s) {
+    Text t = {PyUnicode_KIND(s), PyUnicode_DATA(s), PyUnicode_GET_LENGTH(s)};
+    return t;
+}
+
+static inline Py_UCS4 at(const Text *t, Py_ssize_t i) { return PyUnicode_READ(t->kind, t->data, i); }
+
+/* a[a0:a1] == b */
+static int slice_equals(const Text *a, Py_ssize_t a0, Py_ssize_t a1, const Text *b) {
+    if (a1 - a0 != b->len) return 0;
+    for (Py_ssize_t i = 0; i < b->len; i++)
+        if (at(a, a0 + i) != at(b, i)) return 0;
+    return 1;
+}
+
+/* collapse_repeats(a[a0:a1]) == collapse_repeats(b) */
+static int collapsed_equals(const Text *a, Py_ssize_t a0, Py_ssize_t a1, const Text *b) {
+    Py_ssize_t i = a0, j = 0;
+    while (i < a1 && j < b->len) {
+        Py_UCS4 c = at(a, i);
+        if (c != at(b, j)) return 0;
+        while (i < a1 && at(a, i) == c) i++;
+        while (j < b->len && at(b, j) == c) j++;
+    }
+    return i == a1 && j == b->len;
+}
+
+/* Both ASCII letters, or both ASCII digits: characters that run on into one word. */
+static inline int same_kind(Py_UCS4 a, Py_UCS4 b) {
+    int a_alpha = (a >= 'a' && a <= 'z') || (a >= 'A' && a <= 'Z');
+    int b_alpha = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z');
+    int a_digit = a >= '0' && a <= '9', b_digit = b >= '0' && b <= '9';
+    return (a_alpha && b_alpha) || (a_digit && b_digit);
+}
+
+/* As matcher._whole_word: no letter or digit of the same kind runs on, unless noise parted
+ * them in the original. `plain` is the text's fold at joined[base:base+len]. */
+static int whole_word(const Text *joined, Py_ssize_t base, Py_ssize_t len, const int32_t *origins,
+                      Py_ssize_t start, Py_ssize_t end) {
+    if (start > 0 && same_kind(at(joined, base + start - 1), at(joined, base + start))) {
+        if (origins[base + start] <= origins[base + start - 1] + 1) return 0;
+    }
+    if (end < len && same_kind(at(joined, base + end - 1), at(joined, base + end))) {
+        if (origins[base + end] <= origins[base + end - 1] + 1) return 0;
+    }
+    return 1;
+}
+
+static int compare_found(const void *x, const void *y) {
+    const Found *a = x, *b = y;
+    if (a->start != b->start) return a->start < b->start ? -1 : 1;
+    if (a->end != b->end) return a->end < b->end ? -1 : 1;
+    if (a->key != b->key) return a->key < b->key ? -1 : 1;
+    return (a->rank > b->rank) - (a->rank < b->rank);
+}
+
+static void release_streams(Stream *streams, Py_ssize_t count) {
+    for (Py_ssize_t s = 0; s < count; s++) {
+        if (streams[s].has_collapsed) PyBuffer_Release(&streams[s].collapsed);
+        PyBuffer_Release(&streams[s].offsets);
+        PyBuffer_Release(&streams[s].keys);
+        PyBuffer_Release(&streams[s].flags);
+    }
+}
+
+static int parse_stream(PyObject *item, Stream *s) {
+    PyObject *collapsed;
+    memset(s, 0, sizeof(*s));
+    if (!PyArg_ParseTuple(item, "O!Opy*y*y*O!O!", &PyList_Type, &s->found, &collapsed, &s->plain,
+                          &s->offsets, &s->keys, &s->flags, &PyList_Type, &s->folded,
+                          &PyList_Type, &s->source))
+        return -1;
+    if (collapsed != Py_None) {
+        if (PyObject_GetBuffer(collapsed, &s->collapsed, PyBUF_SIMPLE) < 0) goto fail;
+        s->has_collapsed = 1;
+    }
+    Py_ssize_t payloads = s->keys.len / 4;
+    if (s->flags.len != payloads || PyList_GET_SIZE(s->folded) != payloads ||
+        PyList_GET_SIZE(s->source) != payloads || s->offsets.len < 4) {
+        PyErr_SetString(PyExc_ValueError, "stream tables disagree in length");
+        goto fail;
+    }
+    return 0;
+fail:
+    if (s->has_collapsed) PyBuffer_Release(&s->collapsed);
+    PyBuffer_Release(&s->offsets);
+    PyBuffer_Release(&s->keys);
+    PyBuffer_Release(&s->flags);
+    s->has_collapsed = 0;
+    return -1;
+}
+
+/* The text holding joined position `pos`: the last start <= pos. */
+static Py_ssize_t text_at(const Py_ssize_t *starts, Py_ssize_t count, Py_ssize_t pos) {
+    Py_ssize_t low = 0, high = count;
+    while (low < high) {
+        Py_ssize_t mid = (low + high) / 2;
+        if (starts[mid] <= pos) low = mid + 1;
+        else high = mid;
+    }
+    return low - 1;
+}
+
+/* Every scanned match as a candidate in its text, texts in order. */
+static Candidate *gather(Stream *streams, Py_ssize_t nstreams, const Py_ssize_t *starts,
+                         Py_ssize_t count, Py_ssize_t joined_len, Py_ssize_t *total) {
+    Py_ssize_t n = 0;
+    for (Py_ssize_t s = 0; s < nstreams; s++) n += PyList_GET_SIZE(streams[s].found);
+    Candidate *raw = PyMem_Malloc((n ? n : 1) * sizeof(Candidate));
+    Candidate *sorted = PyMem_Malloc((n ? n : 1) * sizeof(Candidate));
+    Py_ssize_t *slots = PyMem_Calloc(count + 1, sizeof(Py_ssize_t));
+    if (!raw || !sorted || !slots) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    Py_ssize_t k = 0;
+    for (Py_ssize_t s = 0; s < nstreams; s++) {
+        Stream *st = &streams[s];
+        const int32_t *corig = st->has_collapsed ? st->collapsed.buf : NULL;
+        Py_ssize_t csize = st->has_collapsed ? st->collapsed.len / 4 : 0;
+        Py_ssize_t patterns = st->offsets.len / 4 - 1;
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(st->found); i++) {
+            PyObject *match = PyList_GET_ITEM(st->found, i);
+            if (!PyTuple_Check(match) || PyTuple_GET_SIZE(match) != 3) goto bad;
+            Py_ssize_t pattern = PyLong_AsSsize_t(PyTuple_GET_ITEM(match, 0));
+            Py_ssize_t start = PyLong_AsSsize_t(PyTuple_GET_ITEM(match, 1));
+            Py_ssize_t end = PyLong_AsSsize_t(PyTuple_GET_ITEM(match, 2));
+            if (PyErr_Occurred()) goto fail;
+            if (corig) {
+                if (start < 0 || start >= csize || end > csize) goto bad;
+                start = corig[start];
+                end = end < csize ? corig[end] : joined_len;
+            }
+            if (pattern < 0 || pattern >= patterns || start < 0 || end > joined_len || end <= start)
+                goto bad;
+            Py_ssize_t number = text_at(starts, count, start);
+            if (number < 0) goto bad;
+            Candidate c = {(int32_t)number, (int32_t)s, (int32_t)pattern,
+                           (int32_t)(start - starts[number]), (int32_t)(end - starts[number])};
+            raw[k++] = c;
+            slots[number + 1]++;
+        }
+    }
+    for (Py_ssize_t t = 0; t < count; t++) slots[t + 1] += slots[t];
+    for (Py_ssize_t i = 0; i < k; i++) sorted[slots[raw[i].number]++] = raw[i];
+    PyMem_Free(raw);
+    PyMem_Free(slots);
+    *total = k;
+    return sorted;
+bad:
+    PyErr_SetString(PyExc_ValueError, "a match lies outside the batch");
+fail:
+    PyMem_Free(raw);
+    PyMem_Free(sorted);
+    PyMem_Free(slots);
+    return NULL;
+}
+
+/* (start, end, key, variant) */
+static PyObject *match_tuple(const Found *f, PyObject **variants) {
+    PyObject *item = PyTuple_New(4);
+    if (!item) return NULL;
+    PyObject *start = PyLong_FromLong(f->start), *end = PyLong_FromLong(f->end);
+    PyObject *key = PyLong_FromLong(f->key);
+    if (!start || !end || !key) {
+        Py_XDECREF(start);
+        Py_XDECREF(end);
+        Py_XDECREF(key);
+        Py_DECREF(item);
+        return NULL;
+    }
+    Py_INCREF(variants[f->rank]);
+    PyTuple_SET_ITEM(item, 0, start);
+    PyTuple_SET_ITEM(item, 1, end);
+    PyTuple_SET_ITEM(item, 2, key);
+    PyTuple_SET_ITEM(item, 3, variants[f->rank]);
+    PyObject_GC_UnTrack(item); /* numbers and a string: never part of a cycle */
+    return item;
+}
+
+/* The verified, de-duplicated matches of one text's candidates, as a sorted list of tuples. */
+static PyObject *verify_text(const Candidate *cands, Py_ssize_t n, Stream *streams,
+                             const Text *joined, Py_ssize_t base, Py_ssize_t len,
+                             const int32_t *origins, PyObject *original, PyObject **variants) {
+    Text source_text = text_of(original);
+    Py_ssize_t cap = 8, used = 0;
+    Found *found = PyMem_Malloc(cap * sizeof(Found));
+    if (!found) return PyErr_NoMemory();
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const Candidate *c = &cands[i];
+        Stream *st = &streams[c->stream];
+        const int32_t *offsets = st->offsets.buf, *keys = st->keys.buf;
+        const uint8_t *flags = st->flags.buf;
+        int32_t src_start = origins[base + c->start], src_end = origins[base + c->end - 1] + 1;
+        if (src_start < 0 || src_end > source_text.len || src_end <= src_start) {
+            PyErr_SetString(PyExc_ValueError, "a match maps outside its text");
+            goto fail;
+        }
+        int32_t first = offsets[c->pattern], last = offsets[c->pattern + 1];
+        if (first < 0 || last > (int32_t)(st->keys.len / 4) || first > last) {
+            PyErr_SetString(PyExc_ValueError, "bad payload offsets");
+            goto fail;
+        }
+        int whole = -1;  /* computed once per candidate, when a payload asks */
+        for (int32_t p = first; p < last; p++) {
+            int kind = flags[p] & 3;
+            if (flags[p] & WHOLE_WORD) {
+                if (whole < 0) whole = whole_word(joined, base, len, origins, c->start, c->end);
+                if (!whole) continue;
+            }
+            int rank;
+            if (kind == KIND_PINYIN) rank = PINYIN;
+            else if (kind == KIND_INITIALS) rank = INITIALS;
+            else {
+                PyObject *folded = PyList_GET_ITEM(st->folded, p);
+                PyObject *source = PyList_GET_ITEM(st->source, p);
+                if (!PyUnicode_Check(folded) || !PyUnicode_Check(source)) {
+                    PyErr_SetString(PyExc_TypeError, "payload texts must be str");
+                    goto fail;
+                }
+                Text folded_text = text_of(folded), term = text_of(source);
+                if (st->plain || slice_equals(joined, base + c->start, base + c->end, &folded_text))
+                    rank = slice_equals(&source_text, src_start, src_end, &term) ? EXACT : FOLDED;
+                else if (collapsed_equals(joined, base + c->start, base + c->end, &folded_text))
+                    rank = REPEAT;
+                else
+                    rank = HOMOPHONE;
+            }
+            if (used == cap) {
+                Found *grown = PyMem_Realloc(found, 2 * cap * sizeof(Found));
+                if (!grown) { PyErr_NoMemory(); goto fail; }
+                found = grown;
+                cap *= 2;
+            }
+            Found f = {src_start, src_end, keys[p], rank};
+            found[used++] = f;
+        }
+    }
+    if (used > 1) qsort(found, used, sizeof(Found), compare_found);
+    PyObject *out = PyList_New(0);
+    if (!out) goto fail;
+    for (Py_ssize_t i = 0; i < used; i++) {
+        if (i && found[i].start == found[i - 1].start && found[i].end == found[i - 1].end &&
+            found[i].key == found[i - 1].key)
+            continue;  /* the same span and key, less plainly disguised */
+        PyObject *item = match_tuple(&found[i], variants);
+        if (!item || PyList_Append(out, item) < 0) {
+            Py_XDECREF(item);
+            Py_DECREF(out);
+            goto fail;
+        }
+        Py_DECREF(item);
+    }
+    /* Only our untracked tuples: the garbage collector need not walk nor promote it. */
+    PyObject_GC_UnTrack(out);
+    PyMem_Free(found);
+    return out;
+fail:
+    PyMem_Free(found);
+    return NULL;
+}
+
+/*
+ * verify(joined, starts, origins, texts, deferred, streams, variants) -> (verified, handed_back)
+ *   joined: the batch's plain fold; starts: list of each text's offset in joined; origins:
+ *   int32 buffer, for each character of joined its index in its original text; texts: list
+ *   of the original texts; deferred: bytes, nonzero for texts the caller verifies itself;
+ *   streams: list of (found, collapsed_origins or None, plain, offsets, keys, flags, folded,
+ *   source), one per automaton scanned; variants: the six variant names, best first.
+ *   verified: list of (text number, [(start, end, key, variant), ...] sorted), texts in
+ *   order, only texts with a verified match; handed_back: list of (text number, stream,
+ *   pattern, start, end) for the deferred texts, offsets into the text's plain fold.
+ */
+static PyObject *verify(PyObject *self, PyObject *args) {
+    PyObject *joined_obj, *starts_obj, *texts, *streams_obj, *variants_obj;
+    Py_buffer origins_buf, deferred_buf;
+    if (!PyArg_ParseTuple(args, "UO!y*O!y*O!O!", &joined_obj, &PyList_Type, &starts_obj,
+                          &origins_buf, &PyList_Type, &texts, &deferred_buf, &PyList_Type,
+                          &streams_obj, &PyTuple_Type, &variants_obj))
+        return NULL;
+    PyObject *result = NULL, *verified = NULL, *handed_back = NULL;
+    Py_ssize_t *starts = NULL, nstreams = 0, parsed = 0;
+    Stream *streams = NULL;
+    Candidate *cands = NULL;
+    Text joined = text_of(joined_obj);
+    Py_ssize_t count = PyList_GET_SIZE(starts_obj);
+    const int32_t *origins = origins_buf.buf;
+    const uint8_t *deferred = deferred_buf.buf;
+    PyObject *variants[VARIANTS];
+    if (PyTuple_GET_SIZE(variants_obj) != VARIANTS || PyList_GET_SIZE(texts) != count ||
+        deferred_buf.len != count || origins_buf.len != joined.len * 4) {
+        PyErr_SetString(PyExc_ValueError, "verify's arguments disagree in length");
+        goto done;
+    }
+    for (int v = 0; v < VARIANTS; v++) variants[v] = PyTuple_GET_ITEM(variants_obj, v);
+    starts = PyMem_Malloc((count + 1) * sizeof(Py_ssize_t));
+    if (!starts) { PyErr_NoMemory(); goto done; }
+    for (Py_ssize_t t = 0; t < count; t++) {
+        starts[t] = PyLong_AsSsize_t(PyList_GET_ITEM(starts_obj, t));
+        if (starts[t] == -1 && PyErr_Occurred()) goto done;
+        if (!PyUnicode_Check(PyList_GET_ITEM(texts, t))) {
+            PyErr_Format(PyExc_TypeError, "text #%zd is not a string", t);
+            goto done;
+        }
+    }
+    starts[count] = joined.len + 1;  /* where a text after the last would start */
+    nstreams = PyList_GET_SIZE(streams_obj);
+    streams = PyMem_Calloc(nstreams ? nstreams : 1, sizeof(Stream));
+    if (!streams) { PyErr_NoMemory(); goto done; }
+    for (; parsed < nstreams; parsed++)
+        if (parse_stream(PyList_GET_ITEM(streams_obj, parsed), &streams[parsed]) < 0) goto done;
+    Py_ssize_t total = 0;
+    cands = gather(streams, nstreams, starts, count, joined.len, &total);
+    if (!cands) goto done;
+    verified = PyList_New(0);
+    handed_back = PyList_New(0);
+    if (!verified || !handed_back) goto done;
+    for (Py_ssize_t i = 0; i < total;) {
+        Py_ssize_t j = i, number = cands[i].number;
+        while (j < total && cands[j].number == number) j++;
+        PyObject *item = NULL;
+        if (deferred[number]) {
+            for (Py_ssize_t k = i; k < j; k++) {
+                const Candidate *c = &cands[k];
+                item = Py_BuildValue("(niiii)", number, c->stream, c->pattern, c->start, c->end);
+                if (!item || PyList_Append(handed_back, item) < 0) goto item_failed;
+                Py_CLEAR(item);
+            }
+        } else {
+            Py_ssize_t len = starts[number + 1] - 1 - starts[number];
+            PyObject *matches = verify_text(&cands[i], j - i, streams, &joined, starts[number],
+                                            len, origins, PyList_GET_ITEM(texts, number),
+                                            variants);
+            if (!matches) goto done;
+            if (PyList_GET_SIZE(matches)) {
+                item = Py_BuildValue("(nN)", number, matches);
+                if (!item || PyList_Append(verified, item) < 0) goto item_failed;
+                Py_CLEAR(item);
+            } else {
+                Py_DECREF(matches);
+            }
+        }
+        i = j;
+        continue;
+    item_failed:
+        Py_XDECREF(item);
+        goto done;
+    }
+    result = PyTuple_Pack(2, verified, handed_back);
+done:
+    Py_XDECREF(verified);
+    Py_XDECREF(handed_back);
+    PyMem_Free(cands);
+    release_streams(streams, parsed);
+    PyMem_Free(streams);
+    PyMem_Free(starts);
+    PyBuffer_Release(&origins_buf);
+    PyBuffer_Release(&deferred_buf);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"verify", verify, METH_VARARGS, "Verify a batch's scanned matches and map them back."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_cverify", NULL, -1, methods};
+
+PyMODINIT_FUNC PyInit__cverify(void) { return PyModule_Create(&module); }

@@ -1,0 +1,89 @@
+"""Verdicts assembled in C equal the pure-Python ones, for any lexicon, texts and surface."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import shenhe.screening.assembly as assembly
+from shenhe import Lexicon, Screener
+from shenhe.policy.surfaces import SURFACES
+from shenhe.screening.lexicon import ALLOW, Term
+
+# Few characters, so that terms overlap, nest and repeat within one text.
+ALPHABET = "贷代款借钱银行小额快速ab1 *"
+CATEGORIES = ["loan", "gambling", "fraud", "custom", "diversion", ALLOW]
+
+terms = st.builds(
+    Term,
+    text=st.text(alphabet=ALPHABET, min_size=1, max_size=4).filter(str.strip),
+    category=st.sampled_from(CATEGORIES),
+    severity=st.integers(1, 3),
+    phonetic=st.booleans(),
+    repeat=st.booleans(),
+)
+texts = st.lists(
+    st.one_of(
+        st.text(alphabet=ALPHABET, max_size=12),
+        st.sampled_from(
+            [
+                "加微信 abc12345 小额贷款",
+                "QQ 12345678 借钱，QQ 12345678",
+                "<b>贷</b>款",
+                "加V：bank8888 或 13800138000",
+            ]
+        ),
+    ),
+    max_size=8,
+)
+
+needs_c = pytest.mark.skipif(assembly._cscore is None, reason="_cscore was not built here")
+
+
+@needs_c
+@given(st.lists(terms, min_size=1, max_size=10), texts, st.sampled_from(SURFACES))
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_c_and_python_assembly_agree(
+    lexicon_terms: list[Term], batch: list[str], surface: str
+) -> None:
+    screener = Screener(Lexicon.from_terms(lexicon_terms))
+    with_c = screener.screen_batch(batch, surface)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(assembly, "_cscore", None)
+        assert screener.screen_batch(batch, surface) == with_c
+
+
+def test_c_assembly_nests_and_combines_like_scoring(monkeypatch: pytest.MonkeyPatch) -> None:
+    lexicon = Lexicon.from_terms(
+        [
+            Term("小额贷款", "loan", 2),
+            Term("贷款", "loan", 3),
+            Term("借钱", "loan", 1),
+            Term("快速", "fraud", 2),
+        ]
+    )
+    screener = Screener(lexicon)
+    text = "快速小额贷款，借钱借钱"
+    verdict = screener.screen(text)
+    monkeypatch.setattr(assembly, "_cscore", None)
+    assert screener.screen(text) == verdict
+    assert [hit.term for hit in verdict.hits] == ["快速", "小额贷款", "贷款", "借钱", "借钱"]
+    assert [label.category for label in verdict.labels] == ["loan", "fraud"]
+    loan = verdict.label("loan")
+    assert loan is not None and loan.severity == 2  # the nested 贷款 adds nothing
+
+
+@pytest.mark.parametrize("surface", ["post", "app_description"])
+def test_a_contact_beside_a_diversion_hit_scores_as_in_python(
+    surface: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lexicon = Lexicon.from_terms(
+        [Term("贷款", "loan", 2), Term("红包", "fraud", 1), Term("加微信", "diversion", 2)]
+    )
+    screener = Screener(lexicon)
+    texts = ["加微信abc12345 领红包", "贷款请加QQ 12345678", "加微信 加微信"]
+    with_c = screener.screen_batch(texts, surface)
+    monkeypatch.setattr(assembly, "_cscore", None)
+    assert screener.screen_batch(texts, surface) == with_c
+    assert [label.category for label in with_c[0].labels].count("diversion") == 1
