@@ -557,6 +557,16 @@ class CloneIndex:
             self._pending = []
         return self._sorted_keys
 
+    def copies(self, print_: ClonePrint, *, exclude: str | None = None) -> bool:
+        """Whether `print_` copies an indexed app (`matches` is not empty), answered as
+        cheaply as possible: content first, names only when the content copies nothing."""
+        if any(key != exclude for key, _ in self.query(print_)):
+            return True
+        return any(
+            key != exclude and print_.name_similarity(self._prints[key]) >= self.name_threshold
+            for key in self.named(print_)
+        )
+
     def _candidates(self, print_: ClonePrint) -> set[str]:
         found: set[str] = set()
         for band in print_.band_keys:

@@ -77,7 +77,7 @@ class SweepClones:
         for row, maybe in enumerate(self._index.may_match(values, counts, names)):
             if maybe:
                 print_ = ClonePrint.from_values(names[row], counts[row], values[row])
-                if self._index.matches(print_, exclude=apps[row].appid):
+                if self._index.copies(print_, exclude=apps[row].appid):
                     found.add(apps[row].id)
         return found
 

@@ -68,4 +68,8 @@ def test_may_match_picks_the_rows_that_share_a_band_or_a_name() -> None:
     assert np.array_equal(batch_band_keys(values)[1], np.array(ClonePrint.of("", NOTES).band_keys))
     (match,) = index.matches(ClonePrint.of("闪电借", f"{LOAN}新用户专享"))
     assert match.key == "wxloan" and match.reasons == ("content",)
+    for name, texts in zip(("闪电借", "记账本", "钱包快贷", "天气"), batch, strict=True):
+        wanted = ClonePrint.of(name, *texts)
+        assert index.copies(wanted) == bool(index.matches(wanted))
+    assert not index.copies(ClonePrint.of("钱包快贷", LOAN), exclude="wxloan")
     assert CloneIndex().may_match(values, counts, names) == [False] * 4
