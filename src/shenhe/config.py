@@ -85,6 +85,14 @@ class Settings(BaseModel):
             "0 turns the scheduler off."
         ),
     )
+    reverify_interval: float = Field(
+        default=3600.0,
+        ge=0,
+        description=(
+            "Seconds between two rounds of re-verifying the identities that are due in "
+            "shenhe serve; 0 turns the job off."
+        ),
+    )
     database_url: str = Field(
         default="sqlite:///var/shenhe.db",
         min_length=1,

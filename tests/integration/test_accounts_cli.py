@@ -131,6 +131,17 @@ def test_reverify_due_from_the_shell_and_the_job(database: Database, migrated_ur
     assert (job.last_report.checked, job.last_report.passed) == (1, 1)
 
 
+def test_the_job_neither_runs_nor_creates_a_missing_database(tmp_path: Path) -> None:
+    path = tmp_path / "var" / "shenhe.db"
+    settings = Settings(database_url=f"sqlite:///{path}", pii_key=MASTER_KEY_HEX)
+    with ReverifyJob(settings, interval=3600) as job:
+        assert job.ran.wait(30)
+    assert job.last_report is None
+    assert not path.exists() and not path.parent.exists()
+    assert Settings().reverify_interval == 3600
+    assert Settings(reverify_interval=0).reverify_interval == 0
+
+
 def test_keys_rotate_with_a_key_file(database: Database, migrated_url: str, tmp_path: Path) -> None:
     key_file = tmp_path / "pii.key"
     settings = Settings(pii_key_file=key_file)

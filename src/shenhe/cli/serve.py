@@ -16,6 +16,7 @@ from shenhe.cli.errors import reporting
 from shenhe.cli.options import LexiconOption, PolicyOption, setting_help, settings_from
 from shenhe.jobs.expiry import ExpiryScheduler
 from shenhe.jobs.reload import ReloadWatcher
+from shenhe.jobs.reverify import ReverifyJob
 
 logger = logging.getLogger("shenhe.serve")
 
@@ -71,8 +72,13 @@ def serve(
         expiry = ExpiryScheduler(settings, rules=build_rules(settings, screener))
     if expiry is not None:
         logger.info("lifting expired penalties every %gs", expiry.interval)
+    reverify = None
+    if settings.reverify_interval > 0:
+        reverify = ReverifyJob(settings, interval=settings.reverify_interval)
+        logger.info("re-verifying due identities every %gs", reverify.interval)
     with (
         watcher if watcher is not None else nullcontext(),
         expiry if expiry is not None else nullcontext(),
+        reverify if reverify is not None else nullcontext(),
     ):
         uvicorn.Server(config).run()

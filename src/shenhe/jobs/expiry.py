@@ -27,16 +27,14 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from types import TracebackType
-
-from sqlalchemy.engine import make_url
 
 from shenhe.adapters.db import Database
 from shenhe.bootstrap import build_database, build_unit_of_work
 from shenhe.config import Settings
 from shenhe.domain.audit import SYSTEM_ACTOR
 from shenhe.errors import ShenheError
+from shenhe.jobs.database import database_absent
 from shenhe.services.expiry import LiftReport, lift_expired
 from shenhe.services.rules import Rules
 from shenhe.services.rules_audit import record_rules
@@ -90,9 +88,7 @@ class ExpiryScheduler:
 
     def _open(self) -> Database | None:
         if self._database is None:
-            url = make_url(self.settings.database_url)
-            file = url.database if url.get_backend_name() == "sqlite" else None
-            if file and file != ":memory:" and not Path(file).exists():
+            if database_absent(self.settings):
                 return None
             self._database = build_database(self.settings)
         return self._database

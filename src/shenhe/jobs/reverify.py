@@ -28,6 +28,7 @@ from shenhe.bootstrap import (
 )
 from shenhe.config import Settings
 from shenhe.errors import ShenheError
+from shenhe.jobs.database import database_absent
 from shenhe.services.reverification import DEFAULT_LIMIT, ReverifyReport, reverify_due
 from shenhe.services.verification import IdentityVerifier
 
@@ -54,7 +55,10 @@ def run_reverification(
 
 
 class ReverifyJob:
-    """`run_reverification` every `interval` seconds in a daemon thread (first run at once)."""
+    """`run_reverification` every `interval` seconds in a daemon thread (first run at once).
+
+    While the SQLite file of the settings does not exist a round does nothing (and does not
+    create it), like the expiry scheduler's."""
 
     def __init__(self, settings: Settings, *, interval: float = 3600.0) -> None:
         self.settings = settings
@@ -90,9 +94,10 @@ class ReverifyJob:
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
-                report = run_reverification(self.settings, verifier=self.verifier)
-                logger.info("re-verification: %s", report.to_dict())
-                self.last_report = report
+                if not database_absent(self.settings):
+                    report = run_reverification(self.settings, verifier=self.verifier)
+                    logger.info("re-verification: %s", report.to_dict())
+                    self.last_report = report
             except ShenheError as exc:
                 logger.error("re-verification failed: %s", exc)
             self.ran.set()
