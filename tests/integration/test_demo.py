@@ -120,6 +120,9 @@ def test_the_command_seeds_once_and_refuses_to_mix(database_url: str) -> None:
     assert summary["seeded"] >= 30 and summary["skipped"] is False
     assert summary["apps"] == 30 and summary["apps_by_status"]["listed"] > 0
     assert summary["decisions_by_outcome"]["reject"] > 0
+    agreements = run(database_url, "agreements", "list", "--json")
+    assert agreements.exit_code == 0, agreements.output
+    assert "demo-1" in agreements.stdout  # accounts of the demo can accept it and post
 
     skipped = run(database_url, "demo", "seed", "--apps", "30", "--if-empty", "--json")
     assert skipped.exit_code == 0, skipped.output

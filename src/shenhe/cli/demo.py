@@ -2,10 +2,12 @@
 
 The apps come from `shenhe.services.demo` (the same ``--apps`` and ``--seed``, the same
 registry) and are imported as ``shenhe apps import`` would, one transaction per app, then the
-renames after approval are applied as changes. A registry that holds apps already is refused
-unless ``--force``; ``--if-empty`` skips it silently instead (what ``make run`` does on every
-start). At the end: the apps by status and the decisions by outcome, or with ``--json`` one
-object ``{"seeded", "skipped", "apps", "apps_by_status", "decisions_by_outcome", "seconds"}``.
+renames after approval are applied as changes, and when no service agreement is published a
+sample one (``data/demo_agreement.md``, version ``demo-1``) is, so accounts can post. A
+registry that holds apps already is refused unless ``--force``; ``--if-empty`` skips it
+silently instead (what ``make run`` does on every start). At the end: the apps by status and
+the decisions by outcome, or with ``--json`` one object ``{"seeded", "skipped", "apps",
+"apps_by_status", "decisions_by_outcome", "seconds"}``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import json
 import time
 from datetime import UTC, datetime
+from importlib import resources
 from typing import Annotated
 
 import typer
@@ -29,9 +32,13 @@ from shenhe.bootstrap import (
 )
 from shenhe.cli.db import DatabaseOption, database_settings
 from shenhe.cli.errors import reporting
+from shenhe.services.agreements import publish_first_agreement
 from shenhe.services.apps import Decided
 from shenhe.services.demo import RegistryCounts, demo_registry, registry_counts, seed_demo
 from shenhe.services.errors import ConflictError
+
+DEMO_AGREEMENT_VERSION = "demo-1"
+"""The version of the sample service agreement a seed publishes when none is published."""
 
 app = typer.Typer(help="A demo registry to try Shenhe on.", no_args_is_help=True)
 
@@ -100,6 +107,14 @@ def seed(
                     now=datetime.now(UTC),
                     progress=advance,
                 )
+            publish_first_agreement(
+                build_unit_of_work(db),
+                version=DEMO_AGREEMENT_VERSION,
+                body=resources.files("shenhe")
+                .joinpath("data", "demo_agreement.md")
+                .read_text("utf-8"),
+                now=datetime.now(UTC),
+            )
             seconds = round(time.perf_counter() - started, 2)
             after = registry_counts(build_unit_of_work(db, read_only=True))
     if as_json:

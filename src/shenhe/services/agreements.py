@@ -58,8 +58,24 @@ def current_agreement(uow: UnitOfWork) -> Agreement:
     with uow:
         agreement = uow.agreements.current()
     if agreement is None:
-        raise NotFoundError("agreement", "current")
+        raise NotFoundError(
+            "agreement",
+            "current",
+            "no service agreement is published yet; publish one with "
+            "`shenhe agreements publish FILE --version V`",
+        )
     return agreement
+
+
+def publish_first_agreement(
+    uow: UnitOfWork, *, version: str, body: str, now: datetime
+) -> Agreement | None:
+    """Publish `body` as `version` when no agreement is published yet (what ``shenhe demo
+    seed`` does); None when there is one already."""
+    with uow:
+        if uow.agreements.current() is not None:
+            return None
+    return publish_agreement(uow, version=version, body=body, now=now)
 
 
 def list_agreements(uow: UnitOfWork) -> list[Agreement]:

@@ -42,8 +42,8 @@ class AuditChainError(ServiceError):
 class NotFoundError(ServiceError):
     """The principal or app a use case names is not in the registry."""
 
-    def __init__(self, kind: str, key: str) -> None:
-        super().__init__(f"no {kind} {key!r} in the registry; check the {kind} id")
+    def __init__(self, kind: str, key: str, message: str | None = None) -> None:
+        super().__init__(message or f"no {kind} {key!r} in the registry; check the {kind} id")
         self.kind = kind
         self.key = key
 
