@@ -61,6 +61,9 @@ def test_closing_needs_a_moderator_and_a_blacklist_keeps_the_person_out(
     denied = client.post(f"/v1/accounts/{account}/close", json=body, headers=auditor)
     assert denied.status_code == 403
     moderator = bearer(database, "mod", "moderator")
+    assert client.get(f"/v1/accounts/{account}", headers=moderator).status_code == 200
+    revealer = bearer(database, "rev", "pii_reveal")
+    assert client.get(f"/v1/accounts/{account}", headers=revealer).status_code == 403
     closed = client.post(f"/v1/accounts/{account}/close", json=body, headers=moderator)
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
     assert closed.json()["publishing"]["code"] == "account_closed"

@@ -56,12 +56,21 @@ def test_register_and_get_show_the_identity_masked_only(client: httpx.Client) ->
         "code": "mobile_unverified",
         "reason": body["publishing"]["reason"],
     }
-    fetched = client.get(f"/v1/accounts/{body['id']}")
+    itself = {"X-Account-Id": str(body["id"])}
+    fetched = client.get(f"/v1/accounts/{body['id']}", headers=itself)
     assert fetched.status_code == 200
     assert WANG_ID not in fetched.text and "13800138000" not in fetched.text
     assert fetched.json()["identity"] == body["identity"]
-    assert register(client, ORG).status_code == 201
-    assert client.get("/v1/accounts/999").status_code == 404
+    org = register(client, ORG)
+    assert org.status_code == 201
+    # The back-end view is the account's own (or a moderator's); others get the profile.
+    anonymous = client.get(f"/v1/accounts/{body['id']}")
+    assert anonymous.status_code == 403 and "/profile" in anonymous.json()["detail"]
+    other = client.get(
+        f"/v1/accounts/{body['id']}", headers={"X-Account-Id": str(org.json()["id"])}
+    )
+    assert other.status_code == 403
+    assert client.get("/v1/accounts/999", headers={"X-Account-Id": "999"}).status_code == 404
 
 
 BAD_FIELDS = [

@@ -3,6 +3,7 @@ the mobile number with a code sent by SMS.
 
     POST /v1/accounts                       register (201), or a 4xx naming what failed
     GET  /v1/accounts/{id}                  the account, identity masked, publishing rights
+                                            (the account itself or a moderator only)
     POST /v1/accounts/{id}/mobile/code      send a one-time code (202; 429 when too soon)
     POST /v1/accounts/{id}/verify           confirm the mobile number with the code
 
@@ -20,11 +21,13 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from shenhe.api import account_deps, deps
+from shenhe.api import account_deps, caller, deps
 from shenhe.api.account_schemas import AccountIn, AccountOut, CodeIn, CodeSentOut
+from shenhe.api.auth import bearer_token, operator_with
 from shenhe.api.schemas import ErrorOut
 from shenhe.domain.audit import format_time
 from shenhe.services import account_mobile, accounts
+from shenhe.services.account_errors import PermissionDeniedError
 
 router = APIRouter(tags=["accounts"])
 
@@ -84,10 +87,14 @@ def register_account(body: AccountIn, request: Request) -> dict[str, Any]:
 @router.get(
     "/v1/accounts/{account_id}",
     response_model=AccountOut,
-    responses=responses(404),
+    responses=responses(401, 403, 404),
     summary="An account (identity masked) and whether it may publish",
 )
 def get_account(account_id: int, request: Request) -> dict[str, Any]:
+    """The back-end view of an account, for the account itself (the gateway's
+    ``X-Account-Id``) or an operator with the `moderator` role; the public sees only the
+    profile (``GET /v1/accounts/{id}/profile``)."""
+    _check_reader(request, account_id)
     uow = deps.unit_of_work(request, read_only=True)
     return accounts.get_account(account_id, uow).to_dict(now())
 
@@ -128,3 +135,14 @@ def verify_mobile(account_id: int, body: CodeIn, request: Request) -> dict[str, 
         policy=account_deps.account_policy(request),
     )
     return account.to_dict(moment)
+
+
+def _check_reader(request: Request, account_id: int) -> None:
+    if caller.account_id(request) == account_id:
+        return
+    if bearer_token(request) is None:
+        raise PermissionDeniedError(
+            "only the account itself (X-Account-Id) or a moderator may read an account; "
+            f"its public profile is GET /v1/accounts/{account_id}/profile"
+        )
+    operator_with(request, "moderator")
