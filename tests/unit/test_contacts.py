@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shenhe.text import contact_fold, contact_numbers, contact_patterns, contacts
+from shenhe.text import contact_fold, contact_numbers, contact_patterns, contacts, kernel
 from shenhe.text.contact_patterns import NUMERALS
 from shenhe.text.contacts import Contact, find_contacts
 
@@ -321,7 +321,7 @@ _PLAIN_CHINESE = st.text(
 @given(_PLAIN_CHINESE)
 def test_the_cheap_precheck_hides_no_contact(text: str) -> None:
     if not contact_patterns.MAYBE_CONTACT.search(text):
-        assert contacts._find(text) == []
+        assert contacts._find(text, *contact_fold.fold(text)) == []
 
 
 # The fast path against the plain one ---------------------------------------------------
@@ -389,6 +389,32 @@ def test_the_fast_path_finds_what_every_pattern_finds(text: str) -> None:
     assert sorted(contacts._hits(folded)) == sorted(_naive_hits(folded))
     if not contact_fold.may_hold_contact(text):
         assert _naive_hits(folded) == []
+
+
+_BATCH = st.lists(st.one_of(_CONTACT_LIKE, st.text()), max_size=8)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_BATCH)
+def test_a_batch_folds_as_its_texts_fold_one_by_one(texts: list[str]) -> None:
+    assert contact_fold.fold_many(texts) == [contact_fold.fold(text) for text in texts]
+
+
+@settings(max_examples=200, deadline=None)
+@given(_BATCH)
+def test_a_batch_folds_the_same_without_the_c_kernel(texts: list[str]) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(kernel, "_cfold", None)
+        assert contact_fold.fold_many(texts) == [contact_fold.fold(text) for text in texts]
+
+
+@settings(max_examples=500, deadline=None)
+@given(_BATCH)
+def test_a_batch_finds_the_contacts_of_each_text(texts: list[str]) -> None:
+    expected = {n: found for n, text in enumerate(texts) if (found := find_contacts(text))}
+    assert contacts.find_contacts_many(texts, range(len(texts))) == expected
+    odd = range(1, len(texts), 2)
+    assert contacts.find_contacts_many(texts, odd) == {n: expected[n] for n in odd if n in expected}
 
 
 @settings(max_examples=500, deadline=None)

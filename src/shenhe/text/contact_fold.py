@@ -9,12 +9,15 @@ folds to one that no gate matches, and so holds no contact.
 
 from __future__ import annotations
 
+import array
 import re
 import string
+from collections.abc import Sequence
 from functools import lru_cache
 
 from shenhe.text import contact_patterns as p
 from shenhe.text.charmap import CharOptions, char_table
+from shenhe.text.kernel import KEEP, MAX_CP, MULTI, Kernel
 
 
 @lru_cache(maxsize=1)
@@ -56,6 +59,40 @@ def fold(text: str) -> tuple[str, list[int] | None]:
     if p.ANY_NUMERAL.search(folded):
         folded = p.NUMERAL_RUN.sub(_numerals_to_digits, folded)
     return folded, origin
+
+
+def fold_many(texts: Sequence[str]) -> list[tuple[str, list[int] | None]]:
+    """`fold` of every text, folded in one call of the folding kernel.
+
+    The texts are folded joined by U+0000, which no digit run holds or crosses (neither a
+    digit, a numeral nor a separator), so turning numerals into digits once over the joined
+    string changes each text as `fold` does.
+    """
+    if not texts:
+        return []
+    joined, starts, origins, _ = _kernel().fold_batch(list(texts))
+    if p.ANY_NUMERAL.search(joined):
+        joined = p.NUMERAL_RUN.sub(_numerals_to_digits, joined)
+    ends = [start - 1 for start in starts[1:]]
+    ends.append(len(joined))
+    folds: list[tuple[str, list[int] | None]] = []
+    for text, start, end in zip(texts, starts, ends, strict=True):
+        same = end - start == len(text)
+        folds.append((joined[start:end], None if same else list(origins[start:end])))
+    return folds
+
+
+@lru_cache(maxsize=1)
+def _kernel() -> Kernel:
+    """`fold_table` laid out for the folding kernel (`shenhe.text.kernel`)."""
+    table = fold_table()
+    flat = array.array("I", [KEEP]) * MAX_CP
+    multi: dict[int, str] = {}
+    for cp, out in table.items():
+        flat[cp] = ord(out) if len(out) == 1 else MULTI
+        if len(out) > 1:
+            multi[cp] = out
+    return Kernel(table, flat.tobytes(), multi, numerals=False)
 
 
 _NUMERAL_TABLE = str.maketrans(p.NUMERALS)

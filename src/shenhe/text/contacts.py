@@ -18,12 +18,12 @@ gate in `contact_patterns` matches.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from shenhe.text import contact_patterns as p
-from shenhe.text.contact_fold import fold, may_hold_contact
+from shenhe.text.contact_fold import fold, fold_many, may_hold_contact
 from shenhe.text.contact_numbers import Hit, bare_numbers, cued_number
 
 
@@ -49,19 +49,40 @@ class Contact:
 
 def find_contacts(text: str) -> list[Contact]:
     """Every contact in `text`, sorted by start; overlapping finds keep the earliest, longest."""
-    if not text or not p.MAYBE_CONTACT.search(text) or not may_hold_contact(text):
+    if not _may_hold(text):
         return []
-    return _find(text)
+    return _find(text, *fold(text))
+
+
+def find_contacts_many(texts: Sequence[str], numbers: Iterable[int]) -> dict[int, list[Contact]]:
+    """`find_contacts` of the texts at `numbers`, by number, for those that hold a contact.
+
+    The texts that pass the cheap tests are folded in one call of the folding kernel.
+    """
+    passed = [number for number in numbers if _may_hold(texts[number])]
+    found: dict[int, list[Contact]] = {}
+    folds = fold_many([texts[number] for number in passed])
+    for number, (folded, origin) in zip(passed, folds, strict=True):
+        contacts = _find(texts[number], folded, origin)
+        if contacts:
+            found[number] = contacts
+    return found
+
+
+def _may_hold(text: str) -> bool:
+    """False for most texts that hold no contact: the cheap tests on the raw text."""
+    return bool(text) and p.MAYBE_CONTACT.search(text) is not None and may_hold_contact(text)
 
 
 def prepare() -> None:
     """Build the tables `find_contacts` needs now (about half a second), not on its first call."""
     may_hold_contact("微信")
     fold("微信")
+    fold_many(["微信"])
 
 
-def _find(text: str) -> list[Contact]:
-    folded, origin = fold(text)
+def _find(text: str, folded: str, origin: list[int] | None) -> list[Contact]:
+    """The contacts of `text`, given its `fold`: the folded text and its map back."""
     hits = _hits(folded)
     if not hits:
         return []
