@@ -11,9 +11,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shenhe.text import contact_fold, contact_numbers, contact_patterns, contacts, kernel
+from shenhe.text import (
+    contact_fold,
+    contact_hints,
+    contact_numbers,
+    contact_patterns,
+    contacts,
+    kernel,
+)
 from shenhe.text.contact_patterns import NUMERALS
 from shenhe.text.contacts import Contact, find_contacts
+from shenhe.text.fold import Folder
 
 
 def found(text: str) -> list[tuple[str, str]]:
@@ -480,3 +488,16 @@ def test_cued_patterns_start_only_with_their_first_characters(
 def test_wechat_cues_written_with_sound_alike_characters(text: str, value: str) -> None:
     (contact,) = find_contacts(text)
     assert (contact.kind, contact.value) == ("wechat", value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_BATCH)
+def test_the_hints_name_every_text_with_a_long_digit_or_word_run(texts: list[str]) -> None:
+    batch = Folder().fold_batch(texts)
+    digits, words = batch.run_lengths()
+    expected = [
+        number
+        for number in range(len(texts))
+        if digits[number] >= contact_hints.MIN_DIGITS or words[number] >= contact_hints.MIN_WORD
+    ]
+    assert contact_hints.contact_hints(batch) == expected
