@@ -501,3 +501,36 @@ def test_the_hints_name_every_text_with_a_long_digit_or_word_run(texts: list[str
         if digits[number] >= contact_hints.MIN_DIGITS or words[number] >= contact_hints.MIN_WORD
     ]
     assert contact_hints.contact_hints(batch) == expected
+
+
+def _gate(text: str) -> bool:
+    return bool(text) and bool(contact_patterns.MAYBE_CONTACT.search(text)) and (
+        contact_fold.may_hold_contact(text)
+    )
+
+
+def test_the_batch_gate_agrees_on_every_single_character() -> None:
+    chars = [chr(cp) for cp in range(0x10000)] + ["\U0001d41a", "\U0001f600"]
+    flags = contact_fold.gate_many(chars)
+    wrong = [char for char, flag in zip(chars, flags, strict=True) if bool(flag) != _gate(char)]
+    assert wrong == []
+
+
+_GATE_PIECES = st.sampled_from(
+    ["－", "—", "（", "）", "壹", "貳", "陸", "兩", "〇", "○", "一", "　", " ", "\t", "、", "/"]
+)  # fmt: skip
+_GATE_TEXT = st.lists(st.one_of(_PIECES, _MORE_PIECES, _GATE_PIECES), max_size=30).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.one_of(_GATE_TEXT, st.text()), max_size=8))
+def test_the_batch_gate_lets_through_what_the_two_tests_do(texts: list[str]) -> None:
+    assert list(contact_fold.gate_many(texts)) == [int(_gate(text)) for text in texts]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_GATE_TEXT, max_size=8))
+def test_the_batch_gate_without_the_c_kernel(texts: list[str]) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(kernel, "_cfold", None)
+        assert list(contact_fold.gate_many(texts)) == [int(_gate(text)) for text in texts]

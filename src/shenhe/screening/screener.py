@@ -136,7 +136,7 @@ class Screener:
     def _validate(self, texts: Sequence[str]) -> None:
         if isinstance(texts, str):
             raise InputError("screen_batch takes a list of texts, not one string")
-        usual = all(type(text) is str for text in texts)  # checked in bulk, the usual case
+        usual = set(map(type, texts)) <= {str}  # checked in bulk, the usual case
         if usual and max(map(len, texts), default=0) <= self.max_length:
             return
         for index, text in enumerate(texts):
