@@ -11,9 +11,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shenhe.text import contact_fold, contact_numbers, contact_patterns, contacts
+from shenhe.text import (
+    contact_fold,
+    contact_hints,
+    contact_numbers,
+    contact_patterns,
+    contacts,
+    kernel,
+)
 from shenhe.text.contact_patterns import NUMERALS
 from shenhe.text.contacts import Contact, find_contacts
+from shenhe.text.fold import Folder
 
 
 def found(text: str) -> list[tuple[str, str]]:
@@ -321,7 +329,7 @@ _PLAIN_CHINESE = st.text(
 @given(_PLAIN_CHINESE)
 def test_the_cheap_precheck_hides_no_contact(text: str) -> None:
     if not contact_patterns.MAYBE_CONTACT.search(text):
-        assert contacts._find(text) == []
+        assert contacts._find(text, *contact_fold.fold(text)) == []
 
 
 # The fast path against the plain one ---------------------------------------------------
@@ -391,6 +399,32 @@ def test_the_fast_path_finds_what_every_pattern_finds(text: str) -> None:
         assert _naive_hits(folded) == []
 
 
+_BATCH = st.lists(st.one_of(_CONTACT_LIKE, st.text()), max_size=8)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_BATCH)
+def test_a_batch_folds_as_its_texts_fold_one_by_one(texts: list[str]) -> None:
+    assert contact_fold.fold_many(texts) == [contact_fold.fold(text) for text in texts]
+
+
+@settings(max_examples=200, deadline=None)
+@given(_BATCH)
+def test_a_batch_folds_the_same_without_the_c_kernel(texts: list[str]) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(kernel, "_cfold", None)
+        assert contact_fold.fold_many(texts) == [contact_fold.fold(text) for text in texts]
+
+
+@settings(max_examples=500, deadline=None)
+@given(_BATCH)
+def test_a_batch_finds_the_contacts_of_each_text(texts: list[str]) -> None:
+    expected = {n: found for n, text in enumerate(texts) if (found := find_contacts(text))}
+    assert contacts.find_contacts_many(texts, range(len(texts))) == expected
+    odd = range(1, len(texts), 2)
+    assert contacts.find_contacts_many(texts, odd) == {n: expected[n] for n in odd if n in expected}
+
+
 @settings(max_examples=500, deadline=None)
 @given(_CONTACT_LIKE)
 def test_no_two_cued_patterns_match_at_one_place(text: str) -> None:
@@ -454,3 +488,49 @@ def test_cued_patterns_start_only_with_their_first_characters(
 def test_wechat_cues_written_with_sound_alike_characters(text: str, value: str) -> None:
     (contact,) = find_contacts(text)
     assert (contact.kind, contact.value) == ("wechat", value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_BATCH)
+def test_the_hints_name_every_text_with_a_long_digit_or_word_run(texts: list[str]) -> None:
+    batch = Folder().fold_batch(texts)
+    digits, words = batch.run_lengths()
+    expected = [
+        number
+        for number in range(len(texts))
+        if digits[number] >= contact_hints.MIN_DIGITS or words[number] >= contact_hints.MIN_WORD
+    ]
+    assert contact_hints.contact_hints(batch) == expected
+
+
+def _gate(text: str) -> bool:
+    return bool(text) and bool(contact_patterns.MAYBE_CONTACT.search(text)) and (
+        contact_fold.may_hold_contact(text)
+    )
+
+
+def test_the_batch_gate_agrees_on_every_single_character() -> None:
+    chars = [chr(cp) for cp in range(0x10000)] + ["\U0001d41a", "\U0001f600"]
+    flags = contact_fold.gate_many(chars)
+    wrong = [char for char, flag in zip(chars, flags, strict=True) if bool(flag) != _gate(char)]
+    assert wrong == []
+
+
+_GATE_PIECES = st.sampled_from(
+    ["－", "—", "（", "）", "壹", "貳", "陸", "兩", "〇", "○", "一", "　", " ", "\t", "、", "/"]
+)  # fmt: skip
+_GATE_TEXT = st.lists(st.one_of(_PIECES, _MORE_PIECES, _GATE_PIECES), max_size=30).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.one_of(_GATE_TEXT, st.text()), max_size=8))
+def test_the_batch_gate_lets_through_what_the_two_tests_do(texts: list[str]) -> None:
+    assert list(contact_fold.gate_many(texts)) == [int(_gate(text)) for text in texts]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_GATE_TEXT, max_size=8))
+def test_the_batch_gate_without_the_c_kernel(texts: list[str]) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(kernel, "_cfold", None)
+        assert list(contact_fold.gate_many(texts)) == [int(_gate(text)) for text in texts]

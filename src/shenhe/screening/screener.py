@@ -20,7 +20,7 @@ from shenhe.screening.lexicon import Lexicon
 from shenhe.screening.verdict import Verdict
 from shenhe.text.contact_hints import applies as hints_apply
 from shenhe.text.contact_hints import contact_hints
-from shenhe.text.contacts import Contact, find_contacts
+from shenhe.text.contacts import find_contacts_many
 from shenhe.text.contacts import prepare as prepare_contacts
 from shenhe.text.fold import Folder, FoldOptions
 from shenhe.text.matcher import Entry, Matcher
@@ -126,11 +126,7 @@ class Screener:
         batch = self._folder.fold_batch(texts)
         found = engine.matcher.find_compact(texts, batch)
         may_hold: Iterable[int] = contact_hints(batch) if self._hints else range(len(texts))
-        contacts: dict[int, list[Contact]] = {}
-        for number in may_hold:
-            in_text = find_contacts(texts[number])
-            if in_text:
-                contacts[number] = in_text
+        contacts = find_contacts_many(texts, may_hold)
         # Texts with no match and no contact (most of them) pass at once.
         verdicts = pass_verdicts(len(texts))
         for number, verdict in assemble(engine.tables, surface, texts, found, contacts).items():
@@ -140,7 +136,7 @@ class Screener:
     def _validate(self, texts: Sequence[str]) -> None:
         if isinstance(texts, str):
             raise InputError("screen_batch takes a list of texts, not one string")
-        usual = all(type(text) is str for text in texts)  # checked in bulk, the usual case
+        usual = set(map(type, texts)) <= {str}  # checked in bulk, the usual case
         if usual and max(map(len, texts), default=0) <= self.max_length:
             return
         for index, text in enumerate(texts):

@@ -265,10 +265,110 @@ static PyObject *collapse_runs(PyObject *self, PyObject *args) {
     return result;
 }
 
+/* The contact gate (shenhe.text.contact_gate): one uint16 of class bits per BMP code point. */
+enum {
+    G_CUE = 1 << 0,    /* a cue's first character */
+    G_ID0 = 1 << 1,    /* an id's first character, then four of G_ID1 */
+    G_ID1 = 1 << 2,
+    G_PH0 = 1 << 3,    /* a bare phone's first character, then ten of G_PH1 */
+    G_PH1 = 1 << 4,
+    G_DOM0 = 1 << 5,   /* a dot, then any G_SPACE, then a G_LETTER */
+    G_SPACE = 1 << 6,
+    G_LETTER = 1 << 7,
+    G_SLASH = 1 << 8,  /* an address's "/" */
+    G_ALONE = 1 << 9,  /* folds to several characters: could be anything */
+    G_HOPELESS = 1 << 10,  /* MAYBE_CONTACT: CJK, punctuation and spaces */
+    G_NUM = 1 << 11,   /* MAYBE_CONTACT: a numeral, then four more with up to three G_SEP */
+    G_SEP = 1 << 12,
+};
+
+static inline uint16_t gate_class(const uint16_t *table, int kind, const void *data, Py_ssize_t i) {
+    Py_UCS4 c = PyUnicode_READ(kind, data, i);
+    return c < 0x10000 ? table[c] : (uint16_t)G_ALONE;  /* beyond the BMP: alone, not hopeless */
+}
+
+static int gate_run(const uint16_t *table, int kind, const void *data, Py_ssize_t n, Py_ssize_t i,
+                    Py_ssize_t count, uint16_t bit) {
+    if (i + count > n) return 0;
+    for (Py_ssize_t k = i; k < i + count; k++)
+        if (!(gate_class(table, kind, data, k) & bit)) return 0;
+    return 1;
+}
+
+/* The raw-text gate of contact_fold (`_raw_gate`): a match anywhere. */
+static int gate_raw(const uint16_t *table, int kind, const void *data, Py_ssize_t n) {
+    int cue_seen = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint16_t c = gate_class(table, kind, data, i);
+        if (c & (G_ALONE | G_SLASH)) return 1;
+        if (cue_seen && (c & G_ID0) && gate_run(table, kind, data, n, i + 1, 4, G_ID1)) return 1;
+        if ((c & G_PH0) && gate_run(table, kind, data, n, i + 1, 10, G_PH1)) return 1;
+        if (c & G_DOM0) {
+            Py_ssize_t j = i + 1;
+            while (j < n && (gate_class(table, kind, data, j) & G_SPACE)) j++;
+            if (j < n && (gate_class(table, kind, data, j) & G_LETTER)) return 1;
+        }
+        if (c & G_CUE) cue_seen = 1;
+    }
+    return 0;
+}
+
+/* MAYBE_CONTACT of contact_patterns: a character that is not hopeless, or a numeral run. */
+static int gate_maybe(const uint16_t *table, int kind, const void *data, Py_ssize_t n) {
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint16_t c = gate_class(table, kind, data, i);
+        if (!(c & G_HOPELESS)) return 1;
+        if (!(c & G_NUM)) continue;
+        Py_ssize_t j = i + 1;
+        int found = 1;
+        for (int more = 0; more < 4 && found; more++) {
+            int seps = 0;
+            while (seps < 3 && j < n && (gate_class(table, kind, data, j) & G_SEP)) { j++; seps++; }
+            if (j < n && (gate_class(table, kind, data, j) & G_NUM)) j++;
+            else found = 0;
+        }
+        if (found) return 1;
+    }
+    return 0;
+}
+
+/* contact_gate(texts, table) -> bytes: 1 for each text both gates let through, else 0. */
+static PyObject *contact_gate(PyObject *self, PyObject *args) {
+    PyObject *texts;
+    Py_buffer table_buf;
+    if (!PyArg_ParseTuple(args, "O!y*", &PyList_Type, &texts, &table_buf)) return NULL;
+    PyObject *result = NULL;
+    if (table_buf.len != (Py_ssize_t)(0x10000 * sizeof(uint16_t))) {
+        PyErr_SetString(PyExc_ValueError, "table must hold one uint16 per BMP code point");
+        goto done;
+    }
+    const uint16_t *table = (const uint16_t *)table_buf.buf;
+    Py_ssize_t count = PyList_GET_SIZE(texts);
+    result = PyBytes_FromStringAndSize(NULL, count);
+    if (!result) goto done;
+    char *flags = PyBytes_AS_STRING(result);
+    for (Py_ssize_t t = 0; t < count; t++) {
+        PyObject *text = PyList_GET_ITEM(texts, t);
+        if (!PyUnicode_Check(text)) {
+            PyErr_Format(PyExc_TypeError, "text #%zd is not a string", t);
+            Py_CLEAR(result);
+            goto done;
+        }
+        int kind = PyUnicode_KIND(text);
+        const void *data = PyUnicode_DATA(text);
+        Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+        flags[t] = (char)(n > 0 && gate_raw(table, kind, data, n) && gate_maybe(table, kind, data, n));
+    }
+done:
+    PyBuffer_Release(&table_buf);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"collapse_runs", collapse_runs, METH_VARARGS, "Collapse runs of one character."},
     {"fold_batch", fold_batch, METH_VARARGS, "Fold a list of texts into one joined string."},
     {"translate_same_length", translate_same_length, METH_VARARGS, "A 1:1 code point map."},
+    {"contact_gate", contact_gate, METH_VARARGS, "Which texts may hold a contact."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -9,12 +9,15 @@ folds to one that no gate matches, and so holds no contact.
 
 from __future__ import annotations
 
+import array
 import re
 import string
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from shenhe.text import contact_patterns as p
 from shenhe.text.charmap import CharOptions, char_table
+from shenhe.text.kernel import KEEP, MAX_CP, MULTI, Kernel, contact_gate
 
 
 @lru_cache(maxsize=1)
@@ -58,6 +61,40 @@ def fold(text: str) -> tuple[str, list[int] | None]:
     return folded, origin
 
 
+def fold_many(texts: Sequence[str]) -> list[tuple[str, list[int] | None]]:
+    """`fold` of every text, folded in one call of the folding kernel.
+
+    The texts are folded joined by U+0000, which no digit run holds or crosses (neither a
+    digit, a numeral nor a separator), so turning numerals into digits once over the joined
+    string changes each text as `fold` does.
+    """
+    if not texts:
+        return []
+    joined, starts, origins, _ = _kernel().fold_batch(list(texts))
+    if p.ANY_NUMERAL.search(joined):
+        joined = p.NUMERAL_RUN.sub(_numerals_to_digits, joined)
+    ends = [start - 1 for start in starts[1:]]
+    ends.append(len(joined))
+    folds: list[tuple[str, list[int] | None]] = []
+    for text, start, end in zip(texts, starts, ends, strict=True):
+        same = end - start == len(text)
+        folds.append((joined[start:end], None if same else list(origins[start:end])))
+    return folds
+
+
+@lru_cache(maxsize=1)
+def _kernel() -> Kernel:
+    """`fold_table` laid out for the folding kernel (`shenhe.text.kernel`)."""
+    table = fold_table()
+    flat = array.array("I", [KEEP]) * MAX_CP
+    multi: dict[int, str] = {}
+    for cp, out in table.items():
+        flat[cp] = ord(out) if len(out) == 1 else MULTI
+        if len(out) > 1:
+            multi[cp] = out
+    return Kernel(table, flat.tobytes(), multi, numerals=False)
+
+
 _NUMERAL_TABLE = str.maketrans(p.NUMERALS)
 _NUMERAL_CHARS = "".join(p.NUMERALS)
 
@@ -79,16 +116,64 @@ def may_hold_contact(text: str) -> bool:
     return _raw_gate().search(text) is not None
 
 
-@lru_cache(maxsize=1)
-def _raw_gate() -> re.Pattern[str]:
-    """The gates of `contact_patterns` lifted to raw text through `fold_table`, all in one.
+def gate_many(texts: list[str]) -> bytes:
+    """For each text, 1 where it is non-empty and passes both `MAYBE_CONTACT` and
+    `may_hold_contact`, else 0: the same tests, run in C over the whole list when the
+    extension was built (a property test holds the two to each other)."""
+    flags = contact_gate(texts, gate_table())
+    if flags is None:
+        return bytes(
+            bool(text) and may_hold_contact(text) and p.MAYBE_CONTACT.search(text) is not None
+            for text in texts
+        )
+    return flags
 
-    A raw character stands for what it folds to: it joins a character set when it folds to one
-    character of the set, or to a numeral where the set holds digits. A character that folds
-    to several could stand for any of them and matches alone; so does any character beyond
-    the BMP, which keeps the sets quick to test. The shapes are tried at once: a class of all
-    their first characters finds where, and a look-behind which shape to go on with.
-    """
+
+# The class bits of `gate_table`, as `_cfold.c` names them.
+_GATE_BITS = (
+    "cue", "id0", "id1", "phone0", "phone1", "dot", "space", "letter", "slash", "alone",
+    "hopeless", "numeral", "sep",
+)  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def gate_table() -> bytes:
+    """A uint16 of class bits for every BMP code point: the character sets of `_raw_gate` and
+    of `MAYBE_CONTACT`, which the C gate tests in their fixed order (characters beyond the
+    BMP count as "alone" there). Fails at once if a shape changes the order it assumes."""
+    lift, wild = _lifting()
+    (id0, once), (id1, four) = p.ID_SHAPE
+    (phone0, once_p), (phone1, ten) = p.PHONE_SHAPE
+    (dot, once_d), (spaces, many), (letters, once_l) = p.DOMAIN_SHAPE
+    ((slash, once_s),) = p.SCHEME_SHAPE
+    assert (once, four, once_p, ten, once_d, many, once_l, once_s) == (
+        "", "{4}", "", "{10}", "", "*", "", ""
+    ), "the C contact gate spells these shapes out"
+    assert p.MIN_NUMERAL_RUN == 5 and p.MAX_RAW_SEPS == 3, "the C contact gate spells these out"
+    sets = {
+        "cue": lift(p.CUE_FIRST), "id0": lift(id0), "id1": lift(id1),
+        "phone0": lift(phone0), "phone1": lift(phone1), "dot": lift(dot),
+        "space": lift(spaces), "letter": lift(letters), "slash": lift(slash), "alone": wild,
+    }  # fmt: skip
+    assert not sets["space"] & sets["letter"], "the C gate skips spaces greedily"
+    bmp = "".join(map(chr, range(0x10000)))
+    for name, pattern in (
+        ("hopeless", p.HOPELESS_CHAR),
+        ("numeral", p.RAW_NUMERAL_CHAR),
+        ("sep", p.RAW_SEP_CHAR),
+    ):
+        sets[name] = frozenset(pattern.findall(bmp))
+    assert not sets["numeral"] & sets["sep"], "the C gate skips separators greedily"
+    table = array.array("H", bytes(0x20000))
+    for bit, name in enumerate(_GATE_BITS):
+        for char in sets[name]:
+            table[ord(char)] |= 1 << bit
+    return table.tobytes()
+
+
+def _lifting() -> tuple[Callable[[frozenset[str]], frozenset[str]], frozenset[str]]:
+    """How a set of folded characters lifts to raw text through `fold_table`, and the raw
+    characters (in the BMP) that fold to several and so could stand for anything."""
     table = fold_table()
     stands_for: dict[str, set[str]] = {}
     wild: set[str] = set()
@@ -105,6 +190,21 @@ def _raw_gate() -> re.Pattern[str]:
         for c in chars:
             raw |= stands_for.get(c, set())
         return frozenset(c for c in raw if ord(c) <= 0xFFFF)
+
+    return lift, frozenset(wild)
+
+
+@lru_cache(maxsize=1)
+def _raw_gate() -> re.Pattern[str]:
+    """The gates of `contact_patterns` lifted to raw text through `fold_table`, all in one.
+
+    A raw character stands for what it folds to: it joins a character set when it folds to one
+    character of the set, or to a numeral where the set holds digits. A character that folds
+    to several could stand for any of them and matches alone; so does any character beyond
+    the BMP, which keeps the sets quick to test. The shapes are tried at once: a class of all
+    their first characters finds where, and a look-behind which shape to go on with.
+    """
+    lift, wild = _lifting()
 
     def rest(shape: p.Shape) -> str:
         return p.shape_pattern(tuple((lift(chars), quantifier) for chars, quantifier in shape))

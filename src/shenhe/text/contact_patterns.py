@@ -81,9 +81,15 @@ MEASURE_AFTER = frozenset("十百千万亿元块角毛分天周星月年日号�
 _HOPELESS = r"\u4e00-\u9fff\u3400-\u4dbf\u3000-\u303f\uff01-\uff0f\uff1a-\uff1f\s!-/:-?\[-`{-~"
 _RAW_NUM = _NUM + "貳陸兩"
 _RAW_SEP = r"[\s\-_.·•~—–/()（）]"
+MAX_RAW_SEPS = 3  # between two numerals of a run
 MAYBE_CONTACT = re.compile(
-    rf"[^{_HOPELESS}]|[{_RAW_NUM}](?:{_RAW_SEP}{{0,3}}[{_RAW_NUM}]){{{MIN_NUMERAL_RUN - 1}}}"
+    rf"[^{_HOPELESS}]"
+    rf"|[{_RAW_NUM}](?:{_RAW_SEP}{{0,{MAX_RAW_SEPS}}}[{_RAW_NUM}]){{{MIN_NUMERAL_RUN - 1}}}"
 )
+# MAYBE_CONTACT's character sets, one character each, for `contact_fold.gate_table`.
+HOPELESS_CHAR = re.compile(f"[{_HOPELESS}]")
+RAW_NUMERAL_CHAR = re.compile(f"[{_RAW_NUM}]")
+RAW_SEP_CHAR = re.compile(_RAW_SEP)
 
 # Between a cue and the id: spaces, punctuation and little words (号, 是, 搜索, id …).
 _GAP = (

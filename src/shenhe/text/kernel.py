@@ -95,6 +95,15 @@ def translate_same_length(text: str, table: dict[int, str], flat: bytes | None) 
     return text.translate(table)
 
 
+def contact_gate(texts: list[str], table: bytes) -> bytes | None:
+    """The C contact gate's flag for each text (see `shenhe.text.contact_fold.gate_many`),
+    or None where the C extension was not built."""
+    if _cfold is None:
+        return None
+    flags: bytes = _cfold.contact_gate(texts, table)
+    return flags
+
+
 def collapse_runs(text: str) -> tuple[str, Sequence[int]]:
     """Runs of one character (U+0000 excepted) collapsed, and where each output run started."""
     if _cfold is not None:
