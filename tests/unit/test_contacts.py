@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from shenhe import Screener
 from shenhe.text import (
     contact_fold,
     contact_hints,
@@ -498,9 +499,42 @@ def test_the_hints_name_every_text_with_a_long_digit_or_word_run(texts: list[str
     expected = [
         number
         for number in range(len(texts))
-        if digits[number] >= contact_hints.MIN_DIGITS or words[number] >= contact_hints.MIN_WORD
+        if digits[number] >= contact_hints.MIN_DIGITS
+        or words[number] >= contact_hints.MIN_WORD
+        or re.search("[0-9a-z]点[0-9a-z]", batch.text(number))
     ]
     assert contact_hints.contact_hints(batch) == expected
+
+
+# Shapes the hints once turned away though `find_contacts` finds a contact in them.
+_SHORT_OR_DISGUISED = [
+    ("a.cn", "a.cn"),
+    ("去 a.cn 看看", "a.cn"),
+    ("www点xx点com", "www.xx.com"),
+    ("打开 xx点com 领取", "xx.com"),
+    ("壹－伍－柒－贰－柒－陆－零－肆－捌－肆－伍", "15727604845"),
+    ("电话 158‐0013‐8000", "15800138000"),
+]
+
+
+@pytest.mark.parametrize(("text", "value"), _SHORT_OR_DISGUISED)
+def test_the_screener_finds_short_and_disguised_contacts(text: str, value: str) -> None:
+    verdict = Screener.default().screen(text)
+    assert [c.value for c in verdict.contacts] == [value]
+    assert [c.value for c in find_contacts(text)] == [value]
+
+
+_CONTACTISH = st.text(
+    alphabet=st.sampled_from("ab1234567890.。点@－‐-_ wx微信qQ扣 壹伍零捌cnmo/:"), max_size=24
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_CONTACTISH, min_size=1, max_size=6))
+def test_the_screeners_gates_never_lose_a_contact(texts: list[str]) -> None:
+    verdicts = Screener.default().screen_batch(texts)
+    for text, verdict in zip(texts, verdicts, strict=True):
+        assert [c.value for c in verdict.contacts] == [c.value for c in find_contacts(text)]
 
 
 def _gate(text: str) -> bool:

@@ -1,20 +1,23 @@
 """Which texts of a folded batch could hold a contact at all: the screener's cheap pre-check.
 
 Every contact `find_contacts` reports has, once folded (noise gone, digits ASCII, lower
-case), either five digits in a row (QQ, phone and landline numbers, numeric WeChat ids) or
-four letters and digits in a row with at least one letter (WeChat ids, domains, e-mail
-addresses, Telegram handles). The folding kernel measures both runs as it folds, so the
-other texts skip contact detection at no cost.
+case), five digits in a row (QQ, phone and landline numbers, numeric WeChat ids), or three
+letters and digits in a row with at least one letter (WeChat ids, e-mail addresses, Telegram
+handles, and domains written with a plain dot, which folding removes: ``a.cn`` is ``acn``),
+or a letter or digit on each side of a 点 (a domain whose dot is disguised: ``xx点com``). The
+folding kernel measures the runs as it folds; one regular expression over the joined batch
+finds the 点. The other texts skip contact detection at no cost.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from shenhe.text.fold import FoldedBatch, FoldOptions
 
 MIN_DIGITS = 5
-MIN_WORD = 4
+MIN_WORD = 3
 _NEEDED = ("width", "case", "digits", "noise", "numerals")
 
 
@@ -27,6 +30,7 @@ def applies(options: FoldOptions) -> bool:
 _DIGITS_ENOUGH = bytes(int(length >= MIN_DIGITS) for length in range(256))
 _WORD_ENOUGH = bytes(int(length >= MIN_WORD) for length in range(256))
 _ONE = re.compile(b"\x01")
+_DISGUISED_DOT = re.compile("[0-9a-z]点[0-9a-z]")
 
 
 def contact_hints(batch: FoldedBatch) -> list[int]:
@@ -42,4 +46,11 @@ def contact_hints(batch: FoldedBatch) -> list[int]:
         words.translate(_WORD_ENOUGH), "little"
     )
     flags = enough.to_bytes(len(digits), "little")
-    return [found.start() for found in _ONE.finditer(flags)]
+    hinted = [found.start() for found in _ONE.finditer(flags)]
+    dotted = {
+        bisect_right(batch.starts, found.start()) - 1
+        for found in _DISGUISED_DOT.finditer(batch.joined)
+    }
+    if dotted.difference(hinted):
+        return sorted(dotted.union(hinted))
+    return hinted

@@ -30,7 +30,7 @@ MIN_QQ, MAX_QQ = 5, 11
 MIN_WECHAT_NUMBER = 6  # WeChat ids are six characters or more
 
 # What may sit between the digits of one written number: 138-0013-8000, 1 3 8, (010)1234.
-DIGIT_SEP_CHARS = frozenset(" \t-_.·•~—–/()")
+DIGIT_SEP_CHARS = frozenset(" \t-_.·•~—–/()‐‑‒−⁃")  # with the Unicode hyphens and minus
 
 
 def char_class(chars: frozenset[str]) -> str:
@@ -80,7 +80,7 @@ MEASURE_AFTER = frozenset("十百千万亿元块角毛分天周星月年日号�
 # with no run of five numerals, cannot hold one. Raw numerals include traditional forms.
 _HOPELESS = r"\u4e00-\u9fff\u3400-\u4dbf\u3000-\u303f\uff01-\uff0f\uff1a-\uff1f\s!-/:-?\[-`{-~"
 _RAW_NUM = _NUM + "貳陸兩"
-_RAW_SEP = r"[\s\-_.·•~—–/()（）]"
+_RAW_SEP = r"[\s\-_.·•~—–/()（）－＿．／～・･﹣‐‑‒−⁃]"  # ASCII and full-width, dashes, dots
 MAX_RAW_SEPS = 3  # between two numerals of a run
 MAYBE_CONTACT = re.compile(
     rf"[^{_HOPELESS}]"
