@@ -5,17 +5,9 @@ functions, no fixtures."""
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
-import uvicorn
-from fastapi import FastAPI
 from sqlalchemy import text
 
 from shenhe.adapters.db import Database
@@ -107,25 +99,3 @@ def dump(database: Database, *tables: str) -> str:
             for row in connection.execute(text(f"SELECT * FROM {table}")):
                 lines.append(" ".join(str(value) for value in row))
     return "\n".join(lines)
-
-
-@contextmanager
-def serving(app: FastAPI) -> Iterator[httpx.Client]:
-    """`app` under a real uvicorn server on a loopback port, and a client for it."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
-            yield client
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()

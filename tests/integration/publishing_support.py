@@ -3,16 +3,13 @@ publish (registered and confirmed through the accounts' own use cases), agreemen
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import httpx
-import uvicorn
 from account_support import LI, MASTER_KEY_HEX, ORG, WANG, register_verified
+from serving import serving
 
 from shenhe import Screener
 from shenhe.adapters.db import Database
@@ -28,23 +25,8 @@ PEOPLE = (WANG, LI, ORG)
 def api(url: str, screener: Screener) -> Iterator[httpx.Client]:
     """A client of the whole app on the database at `url`, served by uvicorn on loopback."""
     app = create_app(screener, Settings(database_url=url, pii_key=MASTER_KEY_HEX))
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
-            yield client
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
+    with serving(app) as client:
+        yield client
 
 
 def accounts(url: str, count: int = 2) -> list[int]:

@@ -10,7 +10,8 @@ from typing import Any
 
 import httpx
 import pytest
-from account_support import LI, LI_ID, NOW, ORG, WANG, WANG_ID, ZHAO_ID, serving
+from account_support import LI, LI_ID, NOW, ORG, WANG, WANG_ID, ZHAO_ID
+from serving import serving
 
 from shenhe import Screener
 from shenhe.adapters.db import Database

@@ -17,8 +17,8 @@ from account_support import (
     WANG_ID,
     WANG_MASKED,
     code_from,
-    serving,
 )
+from serving import serving
 
 from shenhe import Screener
 from shenhe.adapters.sms import LogSmsGateway

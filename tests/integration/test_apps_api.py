@@ -5,15 +5,11 @@ of their errors."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from registry_support import (
     ID_MASKED,
     ID_NUMBER,
@@ -23,6 +19,7 @@ from registry_support import (
     USCC_LENDER,
     USCC_TOOLMAKER,
 )
+from serving import serving
 
 from shenhe import Screener
 from shenhe.api import create_app
@@ -33,23 +30,8 @@ from shenhe.config import Settings
 def client(migrated_url: str, default_screener: Screener) -> Iterator[httpx.Client]:
     settings = Settings(database_url=migrated_url, pii_key=MASTER_KEY_HEX)
     app = create_app(default_screener, settings)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
-            yield client
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
+    with serving(app) as client:
+        yield client
     database = getattr(app.state, "database", None)
     if database is not None:  # the lifespan closed its connections on shutdown
         assert database.engine.pool.checkedin() == 0

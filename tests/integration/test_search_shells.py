@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
+from serving import serving
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
@@ -77,21 +74,8 @@ def registry(database: Database) -> Database:
 def client(registry: Database, default_screener: Screener) -> Iterator[httpx.Client]:
     """The API on a real uvicorn server (lifespan on), its database built on first use."""
     app = create_app(default_screener, Settings(database_url=str(registry.url)))
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+    with serving(app) as client:
         yield client
-    server.should_exit = True
-    thread.join(10)
-    assert not thread.is_alive()
 
 
 def test_the_api_searches(client: httpx.Client):

@@ -3,17 +3,15 @@
 
 from __future__ import annotations
 
-import socket
 import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from registry_support import MASTER_KEY_HEX, TOOL, USCC_OTHER, USCC_TOOLMAKER, register, submit
+from serving import serving
 
 from shenhe import Screener
 from shenhe.adapters.db import SqlUnitOfWork
@@ -46,23 +44,8 @@ def app(migrated_url: str, default_screener: Screener, uow: SqlUnitOfWork) -> Fa
 @pytest.fixture
 def client(app: FastAPI) -> Iterator[httpx.Client]:
     """A real uvicorn server on loopback, running `app` (lifespan on)."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
-            yield client
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
+    with serving(app) as client:
+        yield client
 
 
 def finished(app: FastAPI, client: httpx.Client, job: dict[str, Any]) -> dict[str, Any]:

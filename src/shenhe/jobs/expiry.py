@@ -24,17 +24,15 @@ screens texts keeps running without one.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
-from types import TracebackType
 
 from shenhe.adapters.db import Database
 from shenhe.bootstrap import build_database, build_unit_of_work
 from shenhe.config import Settings
 from shenhe.domain.audit import SYSTEM_ACTOR
-from shenhe.errors import ShenheError
 from shenhe.jobs.database import database_absent
+from shenhe.jobs.periodic import PeriodicJob
 from shenhe.services.expiry import LiftReport, lift_expired
 from shenhe.services.rules import Rules
 from shenhe.services.rules_audit import record_rules
@@ -46,8 +44,11 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class ExpiryScheduler:
+class ExpiryScheduler(PeriodicJob):
     """Lifts expired penalties every `interval` seconds (``settings.lift_interval``)."""
+
+    thread_name = "shenhe-expiry"
+    failure = "expired penalties not lifted this round"
 
     def __init__(
         self,
@@ -60,11 +61,9 @@ class ExpiryScheduler:
         self.settings = settings
         self.rules = rules
         """When given, each round also audits a change of the rules in use (a reload)."""
-        self.interval = settings.lift_interval if interval is None else interval
+        super().__init__(settings.lift_interval if interval is None else interval)
         self.clock = clock
         self._database: Database | None = None
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def tick(self) -> LiftReport | None:
         """One round: what was lifted, or None when there is no database yet."""
@@ -93,40 +92,11 @@ class ExpiryScheduler:
             self._database = build_database(self.settings)
         return self._database
 
-    def run(self) -> None:
-        """A round every `interval` seconds until `stop` is called. Never raises."""
-        while not self._stop.wait(self.interval):
-            try:
-                self.tick()
-            except ShenheError as exc:
-                logger.error("expired penalties not lifted this round: %s", exc)
-            except Exception:  # keep the scheduler alive whatever one round does
-                logger.exception("lifting expired penalties failed")
-
-    def start(self) -> None:
-        if self._thread is not None:
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self.run, name="shenhe-expiry", daemon=True)
-        self._thread.start()
+    def run_round(self) -> None:
+        self.tick()
 
     def stop(self, timeout: float | None = 10.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        super().stop(timeout)
         if self._database is not None:
             self._database.dispose()
             self._database = None
-
-    def __enter__(self) -> ExpiryScheduler:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()

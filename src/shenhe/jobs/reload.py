@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 from collections.abc import Sequence
 from pathlib import Path
-from types import TracebackType
 
 from shenhe.bootstrap import build_lexicon, build_policy
 from shenhe.config import Settings
 from shenhe.errors import ShenheError
+from shenhe.jobs.periodic import PeriodicJob
 from shenhe.screening.screener import Screener
 
 logger = logging.getLogger(__name__)
@@ -43,8 +42,11 @@ def stamps(paths: Sequence[Path]) -> tuple[Stamp, ...]:
     return tuple(stamp(path) for path in paths)
 
 
-class ReloadWatcher:
+class ReloadWatcher(PeriodicJob):
     """Polls the settings' lexicon and policy files and swaps changed ones into `screener`."""
+
+    thread_name = "shenhe-reload"
+    failure = "reload check failed"
 
     def __init__(
         self,
@@ -53,15 +55,13 @@ class ReloadWatcher:
         *,
         interval: float | None = None,
     ) -> None:
+        super().__init__(settings.watch_interval if interval is None else interval)
         self.screener = screener
         self.settings = settings
-        self.interval = settings.watch_interval if interval is None else interval
         self._lexicon_paths = tuple(settings.lexicon_files)
         self._policy_paths = (settings.policy_file,) if settings.policy_file else ()
         self._lexicon_stamps = stamps(self._lexicon_paths)
         self._policy_stamps = stamps(self._policy_paths)
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     @property
     def paths(self) -> tuple[Path, ...]:
@@ -111,35 +111,5 @@ class ReloadWatcher:
         logger.info("policy reloaded: version %s", policy.version)
         return True
 
-    def run(self) -> None:
-        """Check every `interval` seconds until `stop` is called. Never raises."""
-        while not self._stop.wait(self.interval):
-            try:
-                self.check()
-            except Exception:  # keep watching whatever goes wrong in one round
-                logger.exception("reload check failed")
-
-    def start(self) -> None:
-        if self._thread is not None:
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self.run, name="shenhe-reload", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float | None = 5.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
-
-    def __enter__(self) -> ReloadWatcher:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
+    def run_round(self) -> None:
+        self.check()

@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import UTC, datetime
-from types import TracebackType
 
 from shenhe.bootstrap import (
     build_account_policy,
@@ -27,8 +26,8 @@ from shenhe.bootstrap import (
     build_verifier,
 )
 from shenhe.config import Settings
-from shenhe.errors import ShenheError
 from shenhe.jobs.database import database_absent
+from shenhe.jobs.periodic import PeriodicJob
 from shenhe.services.reverification import DEFAULT_LIMIT, ReverifyReport, reverify_due
 from shenhe.services.verification import IdentityVerifier
 
@@ -54,51 +53,29 @@ def run_reverification(
         )
 
 
-class ReverifyJob:
+class ReverifyJob(PeriodicJob):
     """`run_reverification` every `interval` seconds in a daemon thread (first run at once).
 
     While the SQLite file of the settings does not exist a round does nothing (and does not
     create it), like the expiry scheduler's."""
 
+    thread_name = "shenhe-reverify"
+    failure = "re-verification failed"
+    first_round_at_start = True
+
     def __init__(self, settings: Settings, *, interval: float = 3600.0) -> None:
+        super().__init__(interval)
         self.settings = settings
-        self.interval = interval
         self.verifier = build_verifier(settings)  # one circuit breaker for every run
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self.ran = threading.Event()
         """Set after each run (for whoever watches the job, tests included)."""
         self.last_report: ReverifyReport | None = None
 
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._loop, name="shenhe-reverify", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-
-    def __enter__(self) -> ReverifyJob:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                if not database_absent(self.settings):
-                    report = run_reverification(self.settings, verifier=self.verifier)
-                    logger.info("re-verification: %s", report.to_dict())
-                    self.last_report = report
-            except ShenheError as exc:
-                logger.error("re-verification failed: %s", exc)
+    def run_round(self) -> None:
+        try:
+            if not database_absent(self.settings):
+                report = run_reverification(self.settings, verifier=self.verifier)
+                logger.info("re-verification: %s", report.to_dict())
+                self.last_report = report
+        finally:
             self.ran.set()
-            self._stop.wait(self.interval)
