@@ -518,8 +518,10 @@ _SHORT_OR_DISGUISED = [
 
 
 @pytest.mark.parametrize(("text", "value"), _SHORT_OR_DISGUISED)
-def test_the_screener_finds_short_and_disguised_contacts(text: str, value: str) -> None:
-    verdict = Screener.default().screen(text)
+def test_the_screener_finds_short_and_disguised_contacts(
+    text: str, value: str, default_screener: Screener
+) -> None:
+    verdict = default_screener.screen(text)
     assert [c.value for c in verdict.contacts] == [value]
     assert [c.value for c in find_contacts(text)] == [value]
 
@@ -531,8 +533,10 @@ _CONTACTISH = st.text(
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_CONTACTISH, min_size=1, max_size=6))
-def test_the_screeners_gates_never_lose_a_contact(texts: list[str]) -> None:
-    verdicts = Screener.default().screen_batch(texts)
+def test_the_screeners_gates_never_lose_a_contact(
+    default_screener: Screener, texts: list[str]
+) -> None:
+    verdicts = default_screener.screen_batch(texts)
     for text, verdict in zip(texts, verdicts, strict=True):
         assert [c.value for c in verdict.contacts] == [c.value for c in find_contacts(text)]
 

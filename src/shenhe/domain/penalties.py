@@ -154,6 +154,21 @@ def choose_penalty(
     else:
         counting = sum(1 for strike in strikes if strike.counts(now))
         level = ladder.climb(violation.severity, counting)
+    return _step_penalty(ladder, level, violation, None if rule is None else rule.name)
+
+
+def penalty_at(ladder: Ladder, step_id: str, violation: Violation) -> Penalty:
+    """The penalty of ladder step `step_id` as it is, for `violation` (a moderator's pick)."""
+    for level, step in enumerate(ladder.steps):
+        if step.id == step_id:
+            return _step_penalty(ladder, level, violation, None)
+    known = ", ".join(step.id for step in ladder.steps)
+    raise EnforcementError(f"unknown ladder step {step_id!r}; use one of: {known}", field="step")
+
+
+def _step_penalty(
+    ladder: Ladder, level: int, violation: Violation, zero_tolerance: str | None
+) -> Penalty:
     step = ladder.steps[level]
     return Penalty(
         rung=step.rung,
@@ -164,7 +179,7 @@ def choose_penalty(
         level=level,
         ladder_version=ladder.version,
         features=step.features,
-        zero_tolerance=None if rule is None else rule.name,
+        zero_tolerance=zero_tolerance,
     )
 
 

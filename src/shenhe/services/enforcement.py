@@ -27,8 +27,15 @@ from shenhe.domain import reasons as reason_codes
 from shenhe.domain.apps import AppStatus, Decision
 from shenhe.domain.audit import SYSTEM_ACTOR, Subject, format_time
 from shenhe.domain.errors import EnforcementError
-from shenhe.domain.ladder import Ladder, Rung
-from shenhe.domain.penalties import Penalty, Strike, Violation, choose_penalty, lifts_at
+from shenhe.domain.ladder import Rung
+from shenhe.domain.penalties import (
+    Penalty,
+    Strike,
+    Violation,
+    choose_penalty,
+    lifts_at,
+    penalty_at,
+)
 from shenhe.domain.principals import Principal
 from shenhe.domain.registry import App, DecisionRecord, EnforcementRecord
 from shenhe.domain.sanctions import base_status, status_during
@@ -138,24 +145,6 @@ def enforce_app(
         refresh_search(uow, _appids(records), now=now)
         uow.commit()
     return records
-
-
-def penalty_at(ladder: Ladder, step_id: str, violation: Violation) -> Penalty:
-    """The penalty of ladder step `step_id` as it is, for `violation` (a moderator's pick)."""
-    for level, step in enumerate(ladder.steps):
-        if step.id == step_id:
-            return Penalty(
-                rung=step.rung,
-                duration=step.duration,
-                reasons=violation.reasons,
-                blacklist_principal=step.rung is Rung.BLACKLIST_PRINCIPAL,
-                step=step.id,
-                level=level,
-                ladder_version=ladder.version,
-                features=step.features,
-            )
-    known = ", ".join(step.id for step in ladder.steps)
-    raise EnforcementError(f"unknown ladder step {step_id!r}; use one of: {known}", field="step")
 
 
 def _apply(
