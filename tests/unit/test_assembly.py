@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import array
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -87,3 +89,20 @@ def test_a_contact_beside_a_diversion_hit_scores_as_in_python(
     monkeypatch.setattr(assembly, "_cscore", None)
     assert screener.screen_batch(texts, surface) == with_c
     assert [label.category for label in with_c[0].labels].count("diversion") == 1
+
+
+@needs_c
+def test_c_assembly_refuses_rows_that_do_not_fit_the_batch() -> None:
+    screener = Screener(Lexicon.from_terms([Term("贷款", "loan", 2)]))
+    tables = screener._engine.tables
+    texts = ["贷款", "你好"]
+    matcher = screener._engine.matcher
+    good = matcher.find_rows(texts, matcher.folder.fold_batch(texts))
+    verdicts = assembly.assemble(tables, "post", texts, good, {})
+    assert [bool(v.hits) for v in verdicts] == [True, False]
+    outside = array.array("i", [1, 0, 9, 0, 0]).tobytes()  # ends past its text
+    unordered = array.array("i", [1, 0, 2, 0, 0, 0, 0, 2, 0, 0]).tobytes()
+    beyond = array.array("i", [5, 0, 2, 0, 0]).tobytes()  # names no text of the batch
+    for rows in (outside, unordered, beyond):
+        with pytest.raises(ValueError):
+            assembly.assemble(tables, "post", texts, rows, {})

@@ -69,14 +69,30 @@ def test_compact_matches_lie_inside_their_texts(
             assert variant in matcher_module.VARIANTS
 
 
+@needs_c
+@given(entries, texts)
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_rows_hold_the_same_matches_as_tuples(
+    specs: list[tuple[str, bool, bool, bool, bool]], batch_texts: list[str]
+) -> None:
+    matcher = build(specs)
+    batch = matcher.folder.fold_batch(batch_texts)
+    rows = matcher.find_rows(batch_texts, batch)
+    expected = matcher._find_python(batch_texts, batch)
+    assert matcher_module.compact_of(rows) == expected
+    assert matcher_module.rows_of(expected) == rows
+
+
 def test_without_the_c_verifier_matches_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
     matcher = Matcher(
         [Entry(0, "贷款", phonetic=True, initials=True), Entry(1, "ab", whole_word=True)]
     )
     texts = ["代*款 daikuan dk", "<b>貸</b>款", "xab ab", "", "贷贷款款"]
     with_c = matcher.find_batch(texts)
+    rows_with_c = matcher.find_rows(texts, matcher.folder.fold_batch(texts))
     monkeypatch.setattr(matcher_module, "_cverify", None)
     without = matcher.find_batch(texts)
+    assert matcher.find_rows(texts, matcher.folder.fold_batch(texts)) == rows_with_c
     assert without == with_c
     assert all(isinstance(match, Match) for matches in without for match in matches)
     assert [m.variant for m in with_c[0]] == ["homophone", "pinyin", "initials"]

@@ -1,14 +1,16 @@
 /*
- * shenhe.screening._cscore: the verdicts of a batch's flagged texts.
+ * shenhe.screening._cscore: the verdicts of a batch's texts.
  *
  * With a large lexicon a third of real texts hit something, and building their hits and
  * scoring them in Python cost more than folding and scanning the whole batch. `assemble`
- * does it for a batch in one call: it makes the `Hit`, `Label` and `Verdict` objects
+ * does it for a batch in one call, from the matcher's rows of int32 (no Python object per
+ * match on the way) and the contacts found: it makes a fresh pass verdict for each text
+ * with nothing found, and for the others the `Hit`, `Label` and `Verdict` objects
  * exactly as shenhe.screening.scoring.score_labels would (noisy-or per category over its
  * distinct terms, a hit inside a longer one of its category adds nothing, labels strongest
  * first; each distinct contact adds the surface's contact weight to diversion) and asks
  * the policy's `decide` for the suggestion. Texts with an allow-listed term, or with a
- * contact and a hit of the diversion category, are handed back. shenhe.screening.assembly
+ * contact and a hit of the diversion category, are left as None. shenhe.screening.assembly
  * holds the pure-Python path; the tests hold the two to the same verdicts.
  */
 #define PY_SSIZE_T_CLEAN
@@ -41,6 +43,11 @@ typedef struct {
     const double *weights; /* weight_rows[key] * VARIANTS + rank */
     Py_ssize_t keys, rows;
     PyObject **variants;
+    PyObject *pass, *empty; /* the pass suggestion; an empty tuple */
+    struct {
+        double raw;
+        PyObject *rounded;
+    } rounds[64]; /* round(raw, 4) of the scores seen in this batch: a batch has few */
 } Tables;
 
 typedef struct {
@@ -56,18 +63,6 @@ static int by_start_then_longest(const void *x, const void *y) {
     if (a->start != b->start) return a->start < b->start ? -1 : 1;
     if (a->end != b->end) return a->end > b->end ? -1 : 1;
     return (a->index > b->index) - (a->index < b->index);
-}
-
-static int rank_of(PyObject *variant, PyObject **variants) {
-    for (int r = 0; r < VARIANTS; r++)
-        if (variant == variants[r]) return r;
-    for (int r = 0; r < VARIANTS; r++) {
-        int eq = PyUnicode_Compare(variant, variants[r]);
-        if (eq == 0) return r;
-        if (eq == -1 && PyErr_Occurred()) return -1;
-    }
-    PyErr_SetString(PyExc_ValueError, "unknown variant");
-    return -1;
 }
 
 /*
@@ -112,7 +107,9 @@ static PyObject *new_slotted(PyTypeObject *type, const Py_ssize_t *offsets, PyOb
 }
 
 static PyObject *make_hit(const Tables *t, PyObject *text, const Item *item) {
-    PyObject *slice = PyUnicode_Substring(text, item->start, item->end);
+    /* An exact match is the term as written: its text is the term's own string. */
+    PyObject *slice = item->rank == 0 ? Py_NewRef(PyList_GET_ITEM(t->terms, item->key))
+                                      : PyUnicode_Substring(text, item->start, item->end);
     PyObject *start = PyLong_FromLong(item->start), *end = PyLong_FromLong(item->end);
     PyObject *hit = NULL;
     if (slice && start && end) {
@@ -201,8 +198,37 @@ static int scratch_fit(Scratch *w, Py_ssize_t n) {
     return 0;
 }
 
+/* round(raw, 4) as Python's round gives it (a new reference), remembered for the batch. */
+static PyObject *rounded(Tables *t, double raw) {
+    uint64_t bits;
+    memcpy(&bits, &raw, sizeof(bits));
+    size_t slot = (size_t)((bits * 0x9E3779B97F4A7C15ull) >> 58); /* 6 bits: 64 slots */
+    for (int probe = 0; probe < 4; probe++) {
+        size_t at = (slot + probe) & 63;
+        if (t->rounds[at].rounded && t->rounds[at].raw == raw)
+            return Py_NewRef(t->rounds[at].rounded);
+        if (!t->rounds[at].rounded) {
+            PyObject *value = PyFloat_FromDouble(raw);
+            if (!value) return NULL;
+            PyObject *round_args[2] = {value, t->four};
+            PyObject *out = PyObject_Vectorcall(t->round_fn, round_args, 2, NULL);
+            Py_DECREF(value);
+            if (!out) return NULL;
+            t->rounds[at].raw = raw;
+            t->rounds[at].rounded = Py_NewRef(out);
+            return out;
+        }
+    }
+    PyObject *value = PyFloat_FromDouble(raw); /* the neighbourhood is full: not remembered */
+    if (!value) return NULL;
+    PyObject *round_args[2] = {value, t->four};
+    PyObject *out = PyObject_Vectorcall(t->round_fn, round_args, 2, NULL);
+    Py_DECREF(value);
+    return out;
+}
+
 /* The labels of one text's hits (items in hit order), as a tuple. */
-static PyObject *score(const Tables *t, Scratch *w, Py_ssize_t n, Py_ssize_t contact_keys) {
+static PyObject *score(Tables *t, Scratch *w, Py_ssize_t n, Py_ssize_t contact_keys) {
     const Item *items = w->items;
     Item *order = w->order;
     uint8_t *nested = w->nested;
@@ -282,11 +308,7 @@ static PyObject *score(const Tables *t, Scratch *w, Py_ssize_t n, Py_ssize_t con
         double remaining = 1.0;
         for (Py_ssize_t e = 0; e < nentries; e++)
             if (entries[e].slot == s) remaining *= 1.0 - entries[e].weight;
-        PyObject *raw = PyFloat_FromDouble(1.0 - remaining);
-        if (!raw) goto done;
-        PyObject *round_args[2] = {raw, t->four};
-        pending[s].score = PyObject_Vectorcall(t->round_fn, round_args, 2, NULL);
-        Py_DECREF(raw);
+        pending[s].score = rounded(t, 1.0 - remaining);
         if (!pending[s].score) goto done;
         pending[s].value = PyFloat_AsDouble(pending[s].score);
         if (pending[s].value == -1.0 && PyErr_Occurred()) goto done;
@@ -349,36 +371,26 @@ static PyObject *verdict(const Tables *t, PyObject *hits, PyObject *labels, PyOb
     return out;
 }
 
-/* The verdict of one text's matches and contacts (`contact_keys` of them distinct), or None
- * when a match is allow-listed, or a contact would join hits of the diversion category. */
-static PyObject *assemble_text(const Tables *t, Scratch *w, PyObject *text, PyObject *matches,
-                               PyObject *contacts, Py_ssize_t contact_keys) {
-    Py_ssize_t n = PyList_GET_SIZE(matches);
+/* The verdict of one text's items (rows of the matcher, in order) and contacts
+ * (`contact_keys` of them distinct), or None when a match is allow-listed, or a contact would
+ * join hits of the diversion category. */
+static PyObject *assemble_text(Tables *t, Scratch *w, PyObject *text, const int32_t *rows,
+                               Py_ssize_t n, PyObject *contacts, Py_ssize_t contact_keys) {
     PyObject *hits = NULL, *labels = NULL, *out = NULL;
     if (scratch_fit(w, n + 1) < 0) return NULL;
     Item *items = w->items;
     Py_ssize_t length = PyUnicode_GET_LENGTH(text);
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *match = PyList_GET_ITEM(matches, i);
-        if (!PyTuple_Check(match) || PyTuple_GET_SIZE(match) != 4) {
-            PyErr_SetString(PyExc_TypeError, "a match is a (start, end, key, variant) tuple");
-            goto done;
-        }
-        long start = PyLong_AsLong(PyTuple_GET_ITEM(match, 0));
-        long end = PyLong_AsLong(PyTuple_GET_ITEM(match, 1));
-        long key = PyLong_AsLong(PyTuple_GET_ITEM(match, 2));
-        if (PyErr_Occurred()) goto done;
-        if (key < 0 || key >= t->keys || start < 0 || end > length || end <= start) {
+        const int32_t *row = &rows[5 * i];
+        int32_t start = row[1], end = row[2], key = row[3], rank = row[4];
+        if (key < 0 || key >= t->keys || start < 0 || end > length || end <= start ||
+            rank < 0 || rank >= VARIANTS) {
             PyErr_SetString(PyExc_ValueError, "a match lies outside its text or lexicon");
-            goto done;
+            return NULL;
         }
-        if (t->allowed[key] || (contact_keys > 0 && t->category_ids[key] == t->diversion_id)) {
-            out = Py_NewRef(Py_None);
-            goto done;
-        }
-        int rank = rank_of(PyTuple_GET_ITEM(match, 3), t->variants);
-        if (rank < 0) goto done;
-        Item item = {(int32_t)start, (int32_t)end, (int32_t)key, rank, (int32_t)i};
+        if (t->allowed[key] || (contact_keys > 0 && t->category_ids[key] == t->diversion_id))
+            return Py_NewRef(Py_None);
+        Item item = {start, end, key, rank, (int32_t)i};
         items[i] = item;
     }
     hits = PyTuple_New(n);
@@ -388,8 +400,10 @@ static PyObject *assemble_text(const Tables *t, Scratch *w, PyObject *text, PyOb
         if (!hit) goto done;
         PyTuple_SET_ITEM(hits, i, hit);
     }
+    PyObject_GC_UnTrack(hits); /* our untracked hits only: never part of a cycle */
     labels = score(t, w, n, contact_keys);
     if (!labels) goto done;
+    PyObject_GC_UnTrack(labels);
     out = verdict(t, hits, labels, contacts);
 done:
     Py_XDECREF(hits);
@@ -397,41 +411,119 @@ done:
     return out;
 }
 
+/* How many distinct (kind, value) pairs `contacts` holds: what scoring counts. */
+static Py_ssize_t distinct_contacts(PyObject *contacts) {
+    static PyObject *kind_name, *value_name;
+    if (!kind_name) kind_name = PyUnicode_InternFromString("kind");
+    if (!value_name) value_name = PyUnicode_InternFromString("value");
+    if (!kind_name || !value_name) return -1;
+    Py_ssize_t n = PyTuple_GET_SIZE(contacts), distinct = 0;
+    PyObject **pairs = PyMem_Calloc(2 * (n ? n : 1), sizeof(PyObject *));
+    if (!pairs) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *kind = PyObject_GetAttr(PyTuple_GET_ITEM(contacts, i), kind_name);
+        PyObject *value = kind ? PyObject_GetAttr(PyTuple_GET_ITEM(contacts, i), value_name) : NULL;
+        int seen = 0;
+        for (Py_ssize_t j = 0; value && j < distinct && !seen; j++) {
+            seen = PyObject_RichCompareBool(pairs[2 * j], kind, Py_EQ);
+            if (seen > 0) seen = PyObject_RichCompareBool(pairs[2 * j + 1], value, Py_EQ);
+            if (seen < 0) Py_CLEAR(value);
+        }
+        if (!value || seen) {
+            Py_XDECREF(kind);
+            Py_XDECREF(value);
+            if (!value) {
+                distinct = -1;
+                break;
+            }
+            continue;
+        }
+        pairs[2 * distinct] = kind;
+        pairs[2 * distinct + 1] = value;
+        distinct++;
+    }
+    for (Py_ssize_t j = 0; j < 2 * n; j++) Py_XDECREF(pairs[j]);
+    PyMem_Free(pairs);
+    return distinct;
+}
+
+/* Each text's contacts, from the dict {number: list of contacts}, as borrowed pointers. */
+static int contacts_by_text(PyObject *dict, PyObject **at, Py_ssize_t count) {
+    PyObject *key, *value;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(dict, &pos, &key, &value)) {
+        Py_ssize_t number = PyLong_AsSsize_t(key);
+        if (number == -1 && PyErr_Occurred()) return -1;
+        if (number < 0 || number >= count || !PyList_Check(value)) {
+            PyErr_SetString(PyExc_ValueError, "contacts name no text of the batch");
+            return -1;
+        }
+        if (PyList_GET_SIZE(value)) at[number] = value;
+    }
+    return 0;
+}
+
+/* Text `number`'s verdict: a fresh pass, or assembled, or None for the Python path. */
+static PyObject *text_verdict(Tables *t, Scratch *w, PyObject *text, const int32_t *rows,
+                              Py_ssize_t n, PyObject *contact_list) {
+    if (!n && !contact_list) {
+        PyObject *values[VERDICT_FIELDS] = {t->pass, t->empty, t->empty, t->empty};
+        return new_slotted(t->verdict_type, t->verdict_offsets, values, VERDICT_FIELDS);
+    }
+    if (!contact_list) return assemble_text(t, w, text, rows, n, t->empty, 0);
+    PyObject *contacts = PyList_AsTuple(contact_list);
+    if (!contacts) return NULL;
+    PyObject *out = NULL;
+    Py_ssize_t keys = distinct_contacts(contacts);
+    if (keys >= 0) out = assemble_text(t, w, text, rows, n, contacts, keys);
+    Py_DECREF(contacts);
+    return out;
+}
+
 /*
- * assemble(texts, items, hit_type, label_type, verdict_type, round, decide, surface,
+ * assemble(texts, rows, contacts, hit_type, label_type, verdict_type, round, decide, surface,
  *          decisions, diversion, diversion_id, contact_weight, contact_severity, terms,
  *          categories, severities, category_ids, term_ids, weight_rows, allowed, weights,
- *          variants)
- *   -> list of (number, verdict), or (number, None) where a match is allow-listed or a
- *   contact meets a hit of the diversion category (the Python path settles those)
+ *          variants, pass)
+ *   -> (verdicts, handed): one verdict per text, or None where a match is allow-listed or a
+ *   contact meets a hit of the diversion category; handed: the numbers of those texts, which
+ *   the Python path settles
+ *   texts: the batch's texts; rows: the matcher's find_rows, int32 (number, start, end, key,
+ *   variant rank), texts in order; contacts: dict {number: list of Contact};
  *   decide: the policy's decide(surface, scores by category); decisions: a dict in which
  *   its answers for `surface` are remembered, by (category, score, category, score, ...);
- *   texts: the batch's texts; items: list of (number, matches, contacts, contact_keys):
- *   matches as the matcher's find_compact gives them, contacts a tuple, contact_keys how
- *   many distinct kind:value keys they hold (at least one of matches and contacts); terms, categories, severities: lists per term key;
- *   category_ids, term_ids, weight_rows: int32 per key (equal ids, equal categories or
- *   texts); allowed: uint8 per key; weights: float64, VARIANTS per weight row;
- *   variants: the matcher's variant names, plainest first.
+ *   terms, categories, severities: lists per term key; category_ids, term_ids, weight_rows:
+ *   int32 per key (equal ids, equal categories or texts); allowed: uint8 per key; weights:
+ *   float64, VARIANTS per weight row; variants: the matcher's variant names, plainest first;
+ *   pass: the suggestion of a text with nothing found.
  */
 static PyObject *assemble(PyObject *self, PyObject *args) {
-    PyObject *texts, *items, *variants_obj;
+    PyObject *texts, *contacts, *variants_obj;
     Tables t = {0};
     Scratch scratch = {0};
-    Py_buffer category_buf, term_buf, row_buf, allowed_buf, weight_buf;
+    Py_buffer rows_buf, category_buf, term_buf, row_buf, allowed_buf, weight_buf;
     PyObject *variants[VARIANTS];
-    if (!PyArg_ParseTuple(args, "O!O!O!O!O!OOUO!UidlO!O!O!y*y*y*y*y*O!", &PyList_Type, &texts,
-                          &PyList_Type, &items, &PyType_Type, &t.hit_type, &PyType_Type,
-                          &t.label_type, &PyType_Type, &t.verdict_type, &t.round_fn, &t.decide,
-                          &t.surface, &PyDict_Type, &t.decisions, &t.diversion, &t.diversion_id,
-                          &t.contact_weight, &t.contact_severity,
+    PyObject **contacts_at = NULL;
+    if (!PyArg_ParseTuple(args, "O!y*O!O!O!O!OOUO!UidlO!O!O!y*y*y*y*y*O!U", &PyList_Type, &texts,
+                          &rows_buf, &PyDict_Type, &contacts, &PyType_Type, &t.hit_type,
+                          &PyType_Type, &t.label_type, &PyType_Type, &t.verdict_type,
+                          &t.round_fn, &t.decide, &t.surface, &PyDict_Type, &t.decisions,
+                          &t.diversion, &t.diversion_id, &t.contact_weight, &t.contact_severity,
                           &PyList_Type, &t.terms, &PyList_Type, &t.categories, &PyList_Type,
                           &t.severities, &category_buf, &term_buf, &row_buf, &allowed_buf,
-                          &weight_buf, &PyTuple_Type, &variants_obj))
+                          &weight_buf, &PyTuple_Type, &variants_obj, &t.pass))
         return NULL;
-    PyObject *out = NULL;
+    PyObject *out = NULL, *handed = NULL, *result = NULL;
+    Py_ssize_t count = PyList_GET_SIZE(texts);
+    const int32_t *rows = rows_buf.buf;
+    Py_ssize_t nrows = rows_buf.len / (5 * (Py_ssize_t)sizeof(int32_t));
     t.keys = PyList_GET_SIZE(t.terms);
     t.four = PyLong_FromLong(4);
-    if (!t.four) goto done;
+    t.empty = PyTuple_New(0);
+    if (!t.four || !t.empty) goto done;
     if (slot_offsets(t.hit_type, hit_fields, t.hit_offsets, HIT_FIELDS) < 0 ||
         slot_offsets(t.label_type, label_fields, t.label_offsets, LABEL_FIELDS) < 0 ||
         slot_offsets(t.verdict_type, verdict_fields, t.verdict_offsets, VERDICT_FIELDS) < 0)
@@ -439,7 +531,7 @@ static PyObject *assemble(PyObject *self, PyObject *args) {
     if (PyList_GET_SIZE(t.categories) != t.keys || PyList_GET_SIZE(t.severities) != t.keys ||
         category_buf.len != t.keys * 4 || term_buf.len != t.keys * 4 ||
         row_buf.len != t.keys * 4 || allowed_buf.len != t.keys ||
-        PyTuple_GET_SIZE(variants_obj) != VARIANTS) {
+        PyTuple_GET_SIZE(variants_obj) != VARIANTS || rows_buf.len % (5 * sizeof(int32_t))) {
         PyErr_SetString(PyExc_ValueError, "assemble's tables disagree in length");
         goto done;
     }
@@ -451,70 +543,65 @@ static PyObject *assemble(PyObject *self, PyObject *args) {
     t.rows = weight_buf.len / (VARIANTS * sizeof(double));
     for (int v = 0; v < VARIANTS; v++) variants[v] = PyTuple_GET_ITEM(variants_obj, v);
     t.variants = variants;
-    out = PyList_New(PyList_GET_SIZE(items));
-    if (!out) goto done;
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(items); i++) {
-        PyObject *item = PyList_GET_ITEM(items, i), *matches, *contacts;
-        Py_ssize_t number, contact_keys;
-        if (!PyArg_ParseTuple(item, "nO!O!n", &number, &PyList_Type, &matches, &PyTuple_Type,
-                              &contacts, &contact_keys))
-            goto fail;
-        if (contact_keys < 0 || contact_keys > PyTuple_GET_SIZE(contacts) ||
-            (contact_keys == 0 && PyTuple_GET_SIZE(contacts) > 0) ||
-            (contact_keys == 0 && PyList_GET_SIZE(matches) == 0)) {
-            PyErr_SetString(PyExc_ValueError, "an item has neither matches nor contacts");
-            goto fail;
-        }
-        if (number < 0 || number >= PyList_GET_SIZE(texts) ||
-            !PyUnicode_Check(PyList_GET_ITEM(texts, number))) {
-            PyErr_SetString(PyExc_ValueError, "an item names no text of the batch");
-            goto fail;
-        }
-        PyObject *made = assemble_text(&t, &scratch, PyList_GET_ITEM(texts, number), matches,
-                                       contacts, contact_keys);
-        if (!made) goto fail;
-        PyObject *entry = Py_BuildValue("(nN)", number, made);
-        if (!entry) goto fail;
-        PyList_SET_ITEM(out, i, entry);
+    contacts_at = PyMem_Calloc(count ? count : 1, sizeof(PyObject *));
+    if (!contacts_at) {
+        PyErr_NoMemory();
+        goto done;
     }
+    if (contacts_by_text(contacts, contacts_at, count) < 0) goto done;
+    out = PyList_New(count);
+    handed = PyList_New(0);
+    if (!out || !handed) goto done;
+    Py_ssize_t r = 0;
+    for (Py_ssize_t number = 0; number < count; number++) {
+        PyObject *text = PyList_GET_ITEM(texts, number);
+        if (!PyUnicode_Check(text)) {
+            PyErr_Format(PyExc_TypeError, "text #%zd is not a string", number);
+            goto fail;
+        }
+        if (r < nrows && rows[5 * r] < number) {
+            PyErr_SetString(PyExc_ValueError, "rows are not in text order");
+            goto fail;
+        }
+        Py_ssize_t first = r;
+        while (r < nrows && rows[5 * r] == number) r++;
+        PyObject *made =
+            text_verdict(&t, &scratch, text, &rows[5 * first], r - first, contacts_at[number]);
+        if (!made) goto fail;
+        PyList_SET_ITEM(out, number, made);
+        if (made == Py_None) {
+            PyObject *index = PyLong_FromSsize_t(number);
+            int failed = !index || PyList_Append(handed, index) < 0;
+            Py_XDECREF(index);
+            if (failed) goto fail;
+        }
+    }
+    if (r != nrows) {
+        PyErr_SetString(PyExc_ValueError, "rows name no text of the batch");
+        goto fail;
+    }
+    result = PyTuple_Pack(2, out, handed);
     goto done;
 fail:
-    Py_CLEAR(out);
 done:
+    Py_XDECREF(out);
+    Py_XDECREF(handed);
+    for (int i = 0; i < 64; i++) Py_XDECREF(t.rounds[i].rounded);
+    PyMem_Free(contacts_at);
     scratch_free(&scratch);
     Py_XDECREF(t.four);
+    Py_XDECREF(t.empty);
+    PyBuffer_Release(&rows_buf);
     PyBuffer_Release(&category_buf);
     PyBuffer_Release(&term_buf);
     PyBuffer_Release(&row_buf);
     PyBuffer_Release(&allowed_buf);
     PyBuffer_Release(&weight_buf);
-    return out;
-}
-
-/* pass_verdicts(verdict_type, suggestion, count) -> list of `count` fresh verdicts with that
- * suggestion and nothing else: Verdict("pass") as the pass path makes them, untracked. */
-static PyObject *pass_verdicts(PyObject *self, PyObject *args) {
-    PyTypeObject *type;
-    PyObject *suggestion;
-    Py_ssize_t count, offsets[VERDICT_FIELDS];
-    if (!PyArg_ParseTuple(args, "O!Un", &PyType_Type, &type, &suggestion, &count)) return NULL;
-    if (slot_offsets(type, verdict_fields, offsets, VERDICT_FIELDS) < 0) return NULL;
-    PyObject *empty = PyTuple_New(0);
-    if (!empty) return NULL;
-    PyObject *values[VERDICT_FIELDS] = {suggestion, empty, empty, empty};
-    PyObject *out = PyList_New(count < 0 ? 0 : count);
-    for (Py_ssize_t i = 0; out && i < count; i++) {
-        PyObject *verdict = new_slotted(type, offsets, values, VERDICT_FIELDS);
-        if (!verdict) Py_CLEAR(out);
-        else PyList_SET_ITEM(out, i, verdict);
-    }
-    Py_DECREF(empty);
-    return out;
+    return result;
 }
 
 static PyMethodDef methods[] = {
-    {"pass_verdicts", pass_verdicts, METH_VARARGS, "Fresh verdicts with only a suggestion."},
-    {"assemble", assemble, METH_VARARGS, "Hits and labels for a batch's lexicon-only texts."},
+    {"assemble", assemble, METH_VARARGS, "The verdicts of a batch's texts."},
     {NULL, NULL, 0, NULL},
 };
 

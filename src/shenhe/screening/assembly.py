@@ -1,7 +1,8 @@
 """From a batch's matches and contacts to verdicts: hits, labels and the policy's suggestion.
 
-Flagged texts are assembled in one call to the C extension `shenhe.screening._cscore` when
-it was built: it makes their `Hit`, `Label` and `Verdict` objects as `score_labels` and
+A batch is assembled in one call to the C extension `shenhe.screening._cscore` when it was
+built: from the matcher's int32 rows it makes a fresh pass verdict for each text with nothing
+found and, for the others, their `Hit`, `Label` and `Verdict` objects as `score_labels` and
 `verdict_for` would, asking the policy's `decide` for each suggestion. Texts with an
 allow-listed term or with both a contact and a hit of the diversion category, and every text
 where the extension is missing, take `verdict_for`, the pure-Python path; the two give
@@ -19,7 +20,7 @@ from shenhe.screening.lexicon import Term
 from shenhe.screening.scoring import CONTACT_SEVERITY, SingleHitScores, score_labels
 from shenhe.screening.verdict import Hit, Label, Verdict
 from shenhe.text.contacts import Contact
-from shenhe.text.matcher import VARIANTS, CompactMatch
+from shenhe.text.matcher import VARIANTS, CompactMatch, compact_of
 
 try:
     from shenhe.screening import _cscore  # type: ignore[attr-defined]
@@ -115,68 +116,69 @@ def _weights(rows: Sequence[int], policy: Policy) -> bytes:
     return array.array("d", weights).tobytes()
 
 
-def pass_verdicts(count: int) -> list[Verdict]:
-    """`count` fresh ``Verdict("pass")``."""
-    if _cscore is not None:
-        verdicts: list[Verdict] = _cscore.pass_verdicts(Verdict, "pass", count)
-        return verdicts
-    return [Verdict("pass") for _ in range(count)]
-
-
 def assemble(
     tables: HitTables,
     surface: str,
     texts: Sequence[str],
-    found: dict[int, list[CompactMatch]],
+    rows: bytes,
     contacts: dict[int, list[Contact]],
-) -> dict[int, Verdict]:
-    """The verdicts of the texts with a match or a contact, by number."""
-    verdicts: dict[int, Verdict] = {}
-    if _cscore is not None:
-        items: list[tuple[int, list[CompactMatch], tuple[Contact, ...], int]] = [
-            (number, matches, (), 0) for number, matches in found.items() if number not in contacts
-        ]
-        for number, in_text in contacts.items():
-            keys = len({f"{contact.kind}:{contact.value}" for contact in in_text})
-            items.append((number, found.get(number, []), tuple(in_text), keys))
-        decisions = tables.decisions.setdefault(surface, {})
-        if len(decisions) > MAX_DECISIONS:
-            decisions.clear()
-        for number, verdict in _cscore.assemble(
-            texts if isinstance(texts, list) else list(texts),
-            items,
-            Hit,
-            Label,
-            Verdict,
-            round,
-            tables.policy.decide,
-            surface,
-            decisions,
-            DIVERSION,
-            tables.diversion_id,
-            tables.policy.contact_weight(surface),
-            max(CONTACT_SEVERITY, 0),
-            tables.terms,
-            tables.categories,
-            tables.severities,
-            tables.category_ids,
-            tables.term_ids,
-            tables.weight_rows,
-            tables.allowed,
-            tables.weights,
-            VARIANTS,
-        ):
-            if verdict is None:  # the Python path sorts out allow-listed terms and the like
-                matches = found.get(number, [])
-                in_text = contacts.get(number, [])
-                verdict = verdict_for(tables, surface, texts[number], matches, in_text)
-            verdicts[number] = verdict
-        return verdicts
+) -> list[Verdict]:
+    """One verdict per text, from the matcher's `find_rows` and the contacts found."""
+    if _cscore is None:
+        return _assemble_python(tables, surface, texts, rows, contacts)
+    texts = texts if isinstance(texts, list) else list(texts)
+    decisions = tables.decisions.setdefault(surface, {})
+    if len(decisions) > MAX_DECISIONS:
+        decisions.clear()
+    verdicts, handed = _cscore.assemble(
+        texts,
+        rows,
+        contacts,
+        Hit,
+        Label,
+        Verdict,
+        round,
+        tables.policy.decide,
+        surface,
+        decisions,
+        DIVERSION,
+        tables.diversion_id,
+        tables.policy.contact_weight(surface),
+        max(CONTACT_SEVERITY, 0),
+        tables.terms,
+        tables.categories,
+        tables.severities,
+        tables.category_ids,
+        tables.term_ids,
+        tables.weight_rows,
+        tables.allowed,
+        tables.weights,
+        VARIANTS,
+        "pass",
+    )
+    if handed:  # allow-listed terms, contacts beside diversion hits: the Python path
+        found = compact_of(rows)
+        for number in handed:
+            matches = found.get(number, [])
+            in_text = contacts.get(number, [])
+            verdicts[number] = verdict_for(tables, surface, texts[number], matches, in_text)
+    result: list[Verdict] = verdicts
+    return result
+
+
+def _assemble_python(
+    tables: HitTables,
+    surface: str,
+    texts: Sequence[str],
+    rows: bytes,
+    contacts: dict[int, list[Contact]],
+) -> list[Verdict]:
+    found = compact_of(rows)
+    verdicts = [Verdict("pass") for _ in texts]
     for number in found.keys() | contacts.keys():
         matches = found.get(number, [])
-        verdicts[number] = verdict_for(
-            tables, surface, texts[number], matches, contacts.get(number, [])
-        )
+        in_text = contacts.get(number, [])
+        verdicts[number] = verdict_for(tables, surface, texts[number], matches, in_text)
     return verdicts
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from shenhe.errors import InputError, TextTooLongError
 from shenhe.policy.policy import Policy
 from shenhe.policy.surfaces import DEFAULT_SURFACE, canonical_surface
-from shenhe.screening.assembly import HitTables, assemble, pass_verdicts
+from shenhe.screening.assembly import HitTables, assemble
 from shenhe.screening.lexicon import Lexicon
 from shenhe.screening.verdict import Verdict
 from shenhe.text.contact_hints import applies as hints_apply
@@ -124,14 +124,10 @@ class Screener:
 
     def _screen_chunk(self, engine: Engine, texts: Sequence[str], surface: str) -> list[Verdict]:
         batch = self._folder.fold_batch(texts)
-        found = engine.matcher.find_compact(texts, batch)
+        rows = engine.matcher.find_rows(texts, batch)
         may_hold: Iterable[int] = contact_hints(batch) if self._hints else range(len(texts))
         contacts = find_contacts_many(texts, may_hold)
-        # Texts with no match and no contact (most of them) pass at once.
-        verdicts = pass_verdicts(len(texts))
-        for number, verdict in assemble(engine.tables, surface, texts, found, contacts).items():
-            verdicts[number] = verdict
-        return verdicts
+        return assemble(engine.tables, surface, texts, rows, contacts)
 
     def _validate(self, texts: Sequence[str]) -> None:
         if isinstance(texts, str):

@@ -5,7 +5,9 @@
  * went). What cost was the Python work per candidate match: finding its text in the joined
  * batch, checking whole words, telling how it was disguised and mapping it back to original
  * offsets. `verify` does all of that for a batch in one call and returns, per text with a
- * verified match, a sorted list of (start, end, key, variant) tuples. Texts whose offsets
+ * verified match, a sorted list of (start, end, key, variant) tuples; `verify_rows` returns
+ * the same matches as rows of int32, which the screener hands on to shenhe.screening._cscore
+ * without making a Python object per match. Texts whose offsets
  * pass through an HTML tag map are handed back untouched, for the Python path.
  *
  * shenhe.text.matcher keeps a pure-Python path that gives exactly the same results; the
@@ -225,14 +227,34 @@ static PyObject *match_tuple(const Found *f, PyObject **variants) {
     return item;
 }
 
-/* The verified, de-duplicated matches of one text's candidates, as a sorted list of tuples. */
-static PyObject *verify_text(const Candidate *cands, Py_ssize_t n, Stream *streams,
-                             const Text *joined, Py_ssize_t base, Py_ssize_t len,
-                             const int32_t *origins, PyObject *original, PyObject **variants) {
+/* A growable array of Found, reused from text to text of a batch. */
+typedef struct {
+    Found *items;
+    Py_ssize_t used, cap;
+} FoundList;
+
+static int found_push(FoundList *list, Found f) {
+    if (list->used == list->cap) {
+        Py_ssize_t cap = list->cap ? 2 * list->cap : 16;
+        Found *grown = PyMem_Realloc(list->items, cap * sizeof(Found));
+        if (!grown) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        list->items = grown;
+        list->cap = cap;
+    }
+    list->items[list->used++] = f;
+    return 0;
+}
+
+/* The verified matches of one text's candidates into `list`: sorted by (start, end, key)
+ * and de-duplicated, each span and key keeping its plainest variant. */
+static int collect_text(const Candidate *cands, Py_ssize_t n, Stream *streams,
+                        const Text *joined, Py_ssize_t base, Py_ssize_t len,
+                        const int32_t *origins, PyObject *original, FoundList *list) {
     Text source_text = text_of(original);
-    Py_ssize_t cap = 8, used = 0;
-    Found *found = PyMem_Malloc(cap * sizeof(Found));
-    if (!found) return PyErr_NoMemory();
+    list->used = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         const Candidate *c = &cands[i];
         Stream *st = &streams[c->stream];
@@ -241,12 +263,12 @@ static PyObject *verify_text(const Candidate *cands, Py_ssize_t n, Stream *strea
         int32_t src_start = origins[base + c->start], src_end = origins[base + c->end - 1] + 1;
         if (src_start < 0 || src_end > source_text.len || src_end <= src_start) {
             PyErr_SetString(PyExc_ValueError, "a match maps outside its text");
-            goto fail;
+            return -1;
         }
         int32_t first = offsets[c->pattern], last = offsets[c->pattern + 1];
         if (first < 0 || last > (int32_t)(st->keys.len / 4) || first > last) {
             PyErr_SetString(PyExc_ValueError, "bad payload offsets");
-            goto fail;
+            return -1;
         }
         int whole = -1;  /* computed once per candidate, when a payload asks */
         for (int32_t p = first; p < last; p++) {
@@ -263,7 +285,7 @@ static PyObject *verify_text(const Candidate *cands, Py_ssize_t n, Stream *strea
                 PyObject *source = PyList_GET_ITEM(st->source, p);
                 if (!PyUnicode_Check(folded) || !PyUnicode_Check(source)) {
                     PyErr_SetString(PyExc_TypeError, "payload texts must be str");
-                    goto fail;
+                    return -1;
                 }
                 Text folded_text = text_of(folded), term = text_of(source);
                 if (st->plain || slice_equals(joined, base + c->start, base + c->end, &folded_text))
@@ -273,38 +295,68 @@ static PyObject *verify_text(const Candidate *cands, Py_ssize_t n, Stream *strea
                 else
                     rank = HOMOPHONE;
             }
-            if (used == cap) {
-                Found *grown = PyMem_Realloc(found, 2 * cap * sizeof(Found));
-                if (!grown) { PyErr_NoMemory(); goto fail; }
-                found = grown;
-                cap *= 2;
-            }
             Found f = {src_start, src_end, keys[p], rank};
-            found[used++] = f;
+            if (found_push(list, f) < 0) return -1;
         }
     }
-    if (used > 1) qsort(found, used, sizeof(Found), compare_found);
-    PyObject *out = PyList_New(0);
-    if (!out) goto fail;
-    for (Py_ssize_t i = 0; i < used; i++) {
-        if (i && found[i].start == found[i - 1].start && found[i].end == found[i - 1].end &&
-            found[i].key == found[i - 1].key)
+    Found *found = list->items;
+    if (list->used > 1) qsort(found, list->used, sizeof(Found), compare_found);
+    Py_ssize_t kept = 0;
+    for (Py_ssize_t i = 0; i < list->used; i++) {
+        if (kept && found[i].start == found[kept - 1].start && found[i].end == found[kept - 1].end &&
+            found[i].key == found[kept - 1].key)
             continue;  /* the same span and key, less plainly disguised */
-        PyObject *item = match_tuple(&found[i], variants);
-        if (!item || PyList_Append(out, item) < 0) {
-            Py_XDECREF(item);
+        found[kept++] = found[i];
+    }
+    list->used = kept;
+    return 0;
+}
+
+/* One text's verified matches as a sorted list of (start, end, key, variant) tuples. */
+static PyObject *match_list(const FoundList *list, PyObject **variants) {
+    PyObject *out = PyList_New(list->used);
+    if (!out) return NULL;
+    for (Py_ssize_t i = 0; i < list->used; i++) {
+        PyObject *item = match_tuple(&list->items[i], variants);
+        if (!item) {
             Py_DECREF(out);
-            goto fail;
+            return NULL;
         }
-        Py_DECREF(item);
+        PyList_SET_ITEM(out, i, item);
     }
     /* Only our untracked tuples: the garbage collector need not walk nor promote it. */
     PyObject_GC_UnTrack(out);
-    PyMem_Free(found);
     return out;
-fail:
-    PyMem_Free(found);
-    return NULL;
+}
+
+/* Rows of int32 (number, start, end, key, rank), grown as a batch's texts are verified. */
+typedef struct {
+    int32_t *items;
+    Py_ssize_t used, cap; /* in rows */
+} Rows;
+
+static int rows_add(Rows *rows, Py_ssize_t number, const FoundList *list) {
+    if (rows->used + list->used > rows->cap) {
+        Py_ssize_t cap = rows->cap ? rows->cap : 256;
+        while (cap < rows->used + list->used) cap *= 2;
+        int32_t *grown = PyMem_Realloc(rows->items, cap * 5 * sizeof(int32_t));
+        if (!grown) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        rows->items = grown;
+        rows->cap = cap;
+    }
+    for (Py_ssize_t i = 0; i < list->used; i++) {
+        int32_t *row = &rows->items[5 * rows->used++];
+        const Found *f = &list->items[i];
+        row[0] = (int32_t)number;
+        row[1] = f->start;
+        row[2] = f->end;
+        row[3] = f->key;
+        row[4] = f->rank;
+    }
+    return 0;
 }
 
 /*
@@ -317,8 +369,13 @@ fail:
  *   verified: list of (text number, [(start, end, key, variant), ...] sorted), texts in
  *   order, only texts with a verified match; handed_back: list of (text number, stream,
  *   pattern, start, end) for the deferred texts, offsets into the text's plain fold.
+ *
+ * verify_rows(the same arguments) -> (rows, handed_back)
+ *   rows: bytes of native int32 rows (text number, start, end, key, variant rank), texts in
+ *   order and each text's rows sorted as `verify` sorts its tuples: no Python object per
+ *   match, for the screener's fast path.
  */
-static PyObject *verify(PyObject *self, PyObject *args) {
+static PyObject *run_verify(PyObject *args, int as_rows) {
     PyObject *joined_obj, *starts_obj, *texts, *streams_obj, *variants_obj;
     Py_buffer origins_buf, deferred_buf;
     if (!PyArg_ParseTuple(args, "UO!y*O!y*O!O!", &joined_obj, &PyList_Type, &starts_obj,
@@ -329,6 +386,8 @@ static PyObject *verify(PyObject *self, PyObject *args) {
     Py_ssize_t *starts = NULL, nstreams = 0, parsed = 0;
     Stream *streams = NULL;
     Candidate *cands = NULL;
+    FoundList list = {0};
+    Rows rows = {0};
     Text joined = text_of(joined_obj);
     Py_ssize_t count = PyList_GET_SIZE(starts_obj);
     const int32_t *origins = origins_buf.buf;
@@ -359,9 +418,9 @@ static PyObject *verify(PyObject *self, PyObject *args) {
     Py_ssize_t total = 0;
     cands = gather(streams, nstreams, starts, count, joined.len, &total);
     if (!cands) goto done;
-    verified = PyList_New(0);
+    verified = as_rows ? NULL : PyList_New(0);
     handed_back = PyList_New(0);
-    if (!verified || !handed_back) goto done;
+    if ((!as_rows && !verified) || !handed_back) goto done;
     for (Py_ssize_t i = 0; i < total;) {
         Py_ssize_t j = i, number = cands[i].number;
         while (j < total && cands[j].number == number) j++;
@@ -375,16 +434,17 @@ static PyObject *verify(PyObject *self, PyObject *args) {
             }
         } else {
             Py_ssize_t len = starts[number + 1] - 1 - starts[number];
-            PyObject *matches = verify_text(&cands[i], j - i, streams, &joined, starts[number],
-                                            len, origins, PyList_GET_ITEM(texts, number),
-                                            variants);
-            if (!matches) goto done;
-            if (PyList_GET_SIZE(matches)) {
+            if (collect_text(&cands[i], j - i, streams, &joined, starts[number], len, origins,
+                             PyList_GET_ITEM(texts, number), &list) < 0)
+                goto done;
+            if (as_rows) {
+                if (rows_add(&rows, number, &list) < 0) goto done;
+            } else if (list.used) {
+                PyObject *matches = match_list(&list, variants);
+                if (!matches) goto done;
                 item = Py_BuildValue("(nN)", number, matches);
                 if (!item || PyList_Append(verified, item) < 0) goto item_failed;
                 Py_CLEAR(item);
-            } else {
-                Py_DECREF(matches);
             }
         }
         i = j;
@@ -393,11 +453,18 @@ static PyObject *verify(PyObject *self, PyObject *args) {
         Py_XDECREF(item);
         goto done;
     }
+    if (as_rows) {
+        verified = PyBytes_FromStringAndSize((const char *)rows.items,
+                                             rows.used * 5 * (Py_ssize_t)sizeof(int32_t));
+        if (!verified) goto done;
+    }
     result = PyTuple_Pack(2, verified, handed_back);
 done:
     Py_XDECREF(verified);
     Py_XDECREF(handed_back);
     PyMem_Free(cands);
+    PyMem_Free(list.items);
+    PyMem_Free(rows.items);
     release_streams(streams, parsed);
     PyMem_Free(streams);
     PyMem_Free(starts);
@@ -406,8 +473,13 @@ done:
     return result;
 }
 
+static PyObject *verify(PyObject *self, PyObject *args) { return run_verify(args, 0); }
+
+static PyObject *verify_rows(PyObject *self, PyObject *args) { return run_verify(args, 1); }
+
 static PyMethodDef methods[] = {
     {"verify", verify, METH_VARARGS, "Verify a batch's scanned matches and map them back."},
+    {"verify_rows", verify_rows, METH_VARARGS, "As verify, the matches as int32 rows."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -180,9 +180,31 @@ class Matcher:
         self, texts: Sequence[str], batch: FoldedBatch
     ) -> dict[int, list[CompactMatch]]:
         """The texts with a match, by number, and their matches as `find_folded` sorts them,
-        as plain tuples: the screener's fast path."""
+        as plain tuples."""
         if _cverify is None:
             return self._find_python(texts, batch)
+        texts = texts if isinstance(texts, list) else list(texts)
+        verified, handed_back = _cverify.verify(*self._verify_args(texts, batch))
+        results: dict[int, list[CompactMatch]] = dict(verified)
+        results.update(self._verify_handed_back(texts, batch, handed_back))
+        return results
+
+    def find_rows(self, texts: Sequence[str], batch: FoldedBatch) -> bytes:
+        """The matches of `find_compact` as native int32 rows (text number, start, end, key,
+        variant's index in VARIANTS), texts in order: the screener's fast path, which makes
+        no Python object per match."""
+        if _cverify is None:
+            return rows_of(self._find_python(texts, batch))
+        texts = texts if isinstance(texts, list) else list(texts)
+        rows, handed_back = _cverify.verify_rows(*self._verify_args(texts, batch))
+        if not handed_back:
+            return bytes(rows)
+        found = compact_of(rows)
+        found.update(self._verify_handed_back(texts, batch, handed_back))
+        return rows_of(found)
+
+    def _verify_args(self, texts: list[str], batch: FoldedBatch) -> tuple[object, ...]:
+        """Scan every stream of `batch` and return the arguments of `_cverify.verify`."""
         scans: list[tuple[object, ...]] = []
         classes: str | None = None
         for (stream, automaton), tables in zip(self._streams, self._tables, strict=True):
@@ -200,24 +222,21 @@ class Matcher:
         deferred = bytearray(len(batch))
         for number in batch.mapped():
             deferred[number] = 1
-        verified, handed_back = _cverify.verify(
-            batch.joined,
-            batch.starts,
-            _int32(batch.origins),
-            texts if isinstance(texts, list) else list(texts),
-            bytes(deferred),
-            scans,
-            VARIANTS,
-        )
-        results: dict[int, list[CompactMatch]] = dict(verified)
-        if handed_back:
-            pending: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
-            for number, index, pattern, start, end in handed_back:
-                pending[number].append((index, pattern, start, end))
-            for number, found_in_text in pending.items():
-                matches = self._verify(texts[number], batch, number, found_in_text)
-                if matches:
-                    results[number] = list(matches)
+        origins_all = _int32(batch.origins)
+        return (batch.joined, batch.starts, origins_all, texts, bytes(deferred), scans, VARIANTS)
+
+    def _verify_handed_back(
+        self, texts: Sequence[str], batch: FoldedBatch, handed_back: list[tuple[int, ...]]
+    ) -> dict[int, list[CompactMatch]]:
+        """The Python path for the texts the C verifier handed back (HTML tag maps)."""
+        results: dict[int, list[CompactMatch]] = {}
+        pending: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
+        for number, index, pattern, start, end in handed_back:
+            pending[number].append((index, pattern, start, end))
+        for number, found_in_text in pending.items():
+            matches = self._verify(texts[number], batch, number, found_in_text)
+            if matches:
+                results[number] = list(matches)
         return results
 
     def _find_python(
@@ -280,6 +299,27 @@ class Matcher:
 
 
 _RANK = {variant: rank for rank, variant in enumerate(VARIANTS)}
+ROW = 5
+"""int32 values per row of `find_rows`: (text number, start, end, key, variant rank)."""
+
+
+def rows_of(found: dict[int, list[CompactMatch]]) -> bytes:
+    """`find_compact`'s matches as `find_rows` gives them."""
+    rows = array.array("i")
+    for number in sorted(found):
+        for start, end, key, variant in found[number]:
+            rows.extend((number, start, end, key, _RANK[variant]))
+    return rows.tobytes()
+
+
+def compact_of(rows: bytes) -> dict[int, list[CompactMatch]]:
+    """`find_rows`' matches as `find_compact` gives them."""
+    found: dict[int, list[CompactMatch]] = {}
+    values = array.array("i", rows)
+    for at in range(0, len(values), ROW):
+        number, start, end, key, rank = values[at : at + ROW]
+        found.setdefault(number, []).append((start, end, key, VARIANTS[rank]))
+    return found
 
 
 def _int32(origins: Sequence[int]) -> Sequence[int]:
