@@ -48,7 +48,25 @@ typedef struct {
         double raw;
         PyObject *rounded;
     } rounds[64]; /* round(raw, 4) of the scores seen in this batch: a batch has few */
+    struct Outcome *outcomes; /* OUTCOMES of them: labels and suggestions seen in this batch */
 } Tables;
+
+/* What a text's labels are made of, per category in order of first hit: before rounding. */
+#define OUTCOME_SLOTS 4
+#define OUTCOMES 512
+typedef struct {
+    int32_t category, worst;
+    double raw;
+} SlotScore;
+
+/* A text's labels and suggestion follow from its slot scores alone (the surface is fixed for
+ * a batch), and a batch holds few distinct ones: they are made once and shared. Label is a
+ * frozen dataclass, so sharing the tuple of labels between verdicts is safe. */
+typedef struct Outcome {
+    Py_ssize_t nslots; /* 0: unused */
+    SlotScore slots[OUTCOME_SLOTS];
+    PyObject *labels, *suggestion;
+} Outcome;
 
 typedef struct {
     int32_t start, end, key, rank, index;
@@ -227,8 +245,54 @@ static PyObject *rounded(Tables *t, double raw) {
     return out;
 }
 
-/* The labels of one text's hits (items in hit order), as a tuple. */
-static PyObject *score(Tables *t, Scratch *w, Py_ssize_t n, Py_ssize_t contact_keys) {
+/* The remembered outcome of these slot scores, or the free entry where it belongs, or NULL
+ * when its neighbourhood is full. */
+static Outcome *find_outcome(Tables *t, const SlotScore *scores, Py_ssize_t nslots) {
+    uint64_t hash = 1469598103934665603ull;
+    const unsigned char *bytes = (const unsigned char *)scores;
+    for (size_t i = 0; i < nslots * sizeof(SlotScore); i++) hash = (hash ^ bytes[i]) * 1099511628211ull;
+    for (int probe = 0; probe < 8; probe++) {
+        Outcome *o = &t->outcomes[(hash + probe) & (OUTCOMES - 1)];
+        if (!o->nslots) return o;
+        if (o->nslots == nslots && !memcmp(o->slots, scores, nslots * sizeof(SlotScore))) return o;
+    }
+    return NULL;
+}
+
+/* The policy's suggestion for these labels' scores (a new reference). decide is a pure
+ * function of the scores: its answers are remembered by (category, score, ...). */
+static PyObject *decide(const Tables *t, PyObject *labels) {
+    Py_ssize_t n = PyTuple_GET_SIZE(labels);
+    PyObject *key = PyTuple_New(2 * n), *scores = NULL, *suggestion = NULL;
+    if (!key) return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        char *label = (char *)PyTuple_GET_ITEM(labels, i);
+        PyTuple_SET_ITEM(key, 2 * i, Py_NewRef(*(PyObject **)(label + t->label_offsets[0])));
+        PyTuple_SET_ITEM(key, 2 * i + 1, Py_NewRef(*(PyObject **)(label + t->label_offsets[1])));
+    }
+    suggestion = Py_XNewRef(PyDict_GetItemWithError(t->decisions, key));
+    if (!suggestion && !PyErr_Occurred()) {
+        scores = PyDict_New();
+        for (Py_ssize_t i = 0; scores && i < n; i++)
+            if (PyDict_SetItem(scores, PyTuple_GET_ITEM(key, 2 * i),
+                               PyTuple_GET_ITEM(key, 2 * i + 1)) < 0)
+                Py_CLEAR(scores);
+        if (scores) {
+            PyObject *args[2] = {t->surface, scores};
+            suggestion = PyObject_Vectorcall(t->decide, args, 2, NULL);
+            if (suggestion && PyDict_SetItem(t->decisions, key, suggestion) < 0)
+                Py_CLEAR(suggestion);
+        }
+    }
+    Py_DECREF(key);
+    Py_XDECREF(scores);
+    return suggestion;
+}
+
+/* The labels of one text's hits (items in hit order), as a tuple, and the policy's
+ * suggestion for them (a new reference, in *suggestion). */
+static PyObject *score(Tables *t, Scratch *w, Py_ssize_t n, Py_ssize_t contact_keys,
+                       PyObject **suggestion) {
     const Item *items = w->items;
     Item *order = w->order;
     uint8_t *nested = w->nested;
@@ -304,11 +368,24 @@ static PyObject *score(Tables *t, Scratch *w, Py_ssize_t n, Py_ssize_t contact_k
         }
         nslots++;
     }
+    SlotScore scores[OUTCOME_SLOTS];
     for (Py_ssize_t s = 0; s < nslots; s++) {
         double remaining = 1.0;
         for (Py_ssize_t e = 0; e < nentries; e++)
             if (entries[e].slot == s) remaining *= 1.0 - entries[e].weight;
-        pending[s].score = rounded(t, 1.0 - remaining);
+        pending[s].value = 1.0 - remaining;
+        if (s < OUTCOME_SLOTS) {
+            SlotScore score = {slots[s].category, slots[s].worst, pending[s].value};
+            scores[s] = score;
+        }
+    }
+    Outcome *seen = nslots <= OUTCOME_SLOTS ? find_outcome(t, scores, nslots) : NULL;
+    if (seen && seen->nslots) {
+        *suggestion = Py_NewRef(seen->suggestion);
+        return Py_NewRef(seen->labels);
+    }
+    for (Py_ssize_t s = 0; s < nslots; s++) {
+        pending[s].score = rounded(t, pending[s].value);
         if (!pending[s].score) goto done;
         pending[s].value = PyFloat_AsDouble(pending[s].score);
         if (pending[s].value == -1.0 && PyErr_Occurred()) goto done;
@@ -329,6 +406,18 @@ static PyObject *score(Tables *t, Scratch *w, Py_ssize_t n, Py_ssize_t contact_k
         }
         PyTuple_SET_ITEM(out, s, label);
     }
+    PyObject_GC_UnTrack(out); /* our untracked labels only: never part of a cycle */
+    *suggestion = decide(t, out);
+    if (!*suggestion) {
+        Py_CLEAR(out);
+        goto done;
+    }
+    if (seen) { /* remembered for the rest of the batch */
+        seen->nslots = nslots;
+        memcpy(seen->slots, scores, nslots * sizeof(SlotScore));
+        seen->labels = Py_NewRef(out);
+        seen->suggestion = Py_NewRef(*suggestion);
+    }
 done:
     for (Py_ssize_t s = 0; s < nslots; s++) {
         Py_CLEAR(pending[s].score);
@@ -337,38 +426,11 @@ done:
     return out;
 }
 
-/* The verdict: the policy's suggestion for the labels' scores, the labels and the hits. */
-static PyObject *verdict(const Tables *t, PyObject *hits, PyObject *labels, PyObject *contacts) {
-    /* decide is a pure function of the scores: remembered by (category, score, ...). */
-    Py_ssize_t n = PyTuple_GET_SIZE(labels);
-    PyObject *key = PyTuple_New(2 * n), *scores = NULL, *suggestion = NULL;
-    if (!key) return NULL;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        char *label = (char *)PyTuple_GET_ITEM(labels, i);
-        PyTuple_SET_ITEM(key, 2 * i, Py_NewRef(*(PyObject **)(label + t->label_offsets[0])));
-        PyTuple_SET_ITEM(key, 2 * i + 1, Py_NewRef(*(PyObject **)(label + t->label_offsets[1])));
-    }
-    suggestion = Py_XNewRef(PyDict_GetItemWithError(t->decisions, key));
-    if (!suggestion && !PyErr_Occurred()) {
-        scores = PyDict_New();
-        for (Py_ssize_t i = 0; scores && i < n; i++)
-            if (PyDict_SetItem(scores, PyTuple_GET_ITEM(key, 2 * i),
-                               PyTuple_GET_ITEM(key, 2 * i + 1)) < 0)
-                Py_CLEAR(scores);
-        if (scores) {
-            PyObject *args[2] = {t->surface, scores};
-            suggestion = PyObject_Vectorcall(t->decide, args, 2, NULL);
-            if (suggestion && PyDict_SetItem(t->decisions, key, suggestion) < 0)
-                Py_CLEAR(suggestion);
-        }
-    }
-    Py_DECREF(key);
-    Py_XDECREF(scores);
-    if (!suggestion) return NULL;
+/* A verdict of the suggestion, the labels, the hits and the contacts. */
+static PyObject *verdict(const Tables *t, PyObject *suggestion, PyObject *labels, PyObject *hits,
+                         PyObject *contacts) {
     PyObject *values[VERDICT_FIELDS] = {suggestion, labels, hits, contacts};
-    PyObject *out = new_slotted(t->verdict_type, t->verdict_offsets, values, VERDICT_FIELDS);
-    Py_DECREF(suggestion);
-    return out;
+    return new_slotted(t->verdict_type, t->verdict_offsets, values, VERDICT_FIELDS);
 }
 
 /* The verdict of one text's items (rows of the matcher, in order) and contacts
@@ -376,7 +438,7 @@ static PyObject *verdict(const Tables *t, PyObject *hits, PyObject *labels, PyOb
  * join hits of the diversion category. */
 static PyObject *assemble_text(Tables *t, Scratch *w, PyObject *text, const int32_t *rows,
                                Py_ssize_t n, PyObject *contacts, Py_ssize_t contact_keys) {
-    PyObject *hits = NULL, *labels = NULL, *out = NULL;
+    PyObject *hits = NULL, *labels = NULL, *suggestion = NULL, *out = NULL;
     if (scratch_fit(w, n + 1) < 0) return NULL;
     Item *items = w->items;
     Py_ssize_t length = PyUnicode_GET_LENGTH(text);
@@ -401,13 +463,13 @@ static PyObject *assemble_text(Tables *t, Scratch *w, PyObject *text, const int3
         PyTuple_SET_ITEM(hits, i, hit);
     }
     PyObject_GC_UnTrack(hits); /* our untracked hits only: never part of a cycle */
-    labels = score(t, w, n, contact_keys);
+    labels = score(t, w, n, contact_keys, &suggestion);
     if (!labels) goto done;
-    PyObject_GC_UnTrack(labels);
-    out = verdict(t, hits, labels, contacts);
+    out = verdict(t, suggestion, labels, hits, contacts);
 done:
     Py_XDECREF(hits);
     Py_XDECREF(labels);
+    Py_XDECREF(suggestion);
     return out;
 }
 
@@ -544,7 +606,8 @@ static PyObject *assemble(PyObject *self, PyObject *args) {
     for (int v = 0; v < VARIANTS; v++) variants[v] = PyTuple_GET_ITEM(variants_obj, v);
     t.variants = variants;
     contacts_at = PyMem_Calloc(count ? count : 1, sizeof(PyObject *));
-    if (!contacts_at) {
+    t.outcomes = PyMem_Calloc(OUTCOMES, sizeof(Outcome));
+    if (!contacts_at || !t.outcomes) {
         PyErr_NoMemory();
         goto done;
     }
@@ -587,6 +650,11 @@ done:
     Py_XDECREF(out);
     Py_XDECREF(handed);
     for (int i = 0; i < 64; i++) Py_XDECREF(t.rounds[i].rounded);
+    for (int i = 0; t.outcomes && i < OUTCOMES; i++) {
+        Py_XDECREF(t.outcomes[i].labels);
+        Py_XDECREF(t.outcomes[i].suggestion);
+    }
+    PyMem_Free(t.outcomes);
     PyMem_Free(contacts_at);
     scratch_free(&scratch);
     Py_XDECREF(t.four);

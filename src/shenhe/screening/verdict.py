@@ -1,6 +1,8 @@
 """The verdict: what the screener says about one text, and its one JSON form.
 
 These are plain slotted dataclasses (cheap to build on the hot path); treat them as values.
+`Label` is frozen: the screener shares one label between the verdicts of a batch that score
+alike.
 
 The same schema is produced by the library (`Verdict.to_dict`), the CLI (JSON lines) and
 the HTTP API (FastAPI serialises these dataclasses). Offsets are code-point offsets into the
@@ -40,7 +42,7 @@ class Hit:
         }
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Label:
     """A category the text belongs to, with a score in [0, 1] and the worst severity seen."""
 

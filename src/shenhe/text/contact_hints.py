@@ -30,7 +30,8 @@ def applies(options: FoldOptions) -> bool:
 _DIGITS_ENOUGH = bytes(int(length >= MIN_DIGITS) for length in range(256))
 _WORD_ENOUGH = bytes(int(length >= MIN_WORD) for length in range(256))
 _ONE = re.compile(b"\x01")
-_DISGUISED_DOT = re.compile("[0-9a-z]点[0-9a-z]")
+_DOT_BEFORE_WORD = re.compile("点(?=[0-9a-z])")  # starts with a literal: a fast search
+_WORD_CHARACTERS = frozenset("0123456789abcdefghijklmnopqrstuvwxyz")
 
 
 def contact_hints(batch: FoldedBatch) -> list[int]:
@@ -49,9 +50,11 @@ def contact_hints(batch: FoldedBatch) -> list[int]:
     hinted = [found.start() for found in _ONE.finditer(flags)]
     if "点" not in batch.joined:  # a fast scan; most batches end here
         return hinted
+    joined = batch.joined
     dotted = {
         bisect_right(batch.starts, found.start()) - 1
-        for found in _DISGUISED_DOT.finditer(batch.joined)
+        for found in _DOT_BEFORE_WORD.finditer(joined)
+        if found.start() and joined[found.start() - 1] in _WORD_CHARACTERS
     }
     if dotted.difference(hinted):
         return sorted(dotted.union(hinted))
