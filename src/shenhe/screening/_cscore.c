@@ -618,16 +618,18 @@ static PyObject *assemble(PyObject *self, PyObject *args) {
     Py_ssize_t r = 0;
     for (Py_ssize_t number = 0; number < count; number++) {
         PyObject *text = PyList_GET_ITEM(texts, number);
-        if (!PyUnicode_Check(text)) {
-            PyErr_Format(PyExc_TypeError, "text #%zd is not a string", number);
-            goto fail;
-        }
         if (r < nrows && rows[5 * r] < number) {
             PyErr_SetString(PyExc_ValueError, "rows are not in text order");
             goto fail;
         }
         Py_ssize_t first = r;
         while (r < nrows && rows[5 * r] == number) r++;
+        /* Only a text with something found is read: reading every text's type would cost a
+           cache miss each. */
+        if ((r > first || contacts_at[number]) && !PyUnicode_Check(text)) {
+            PyErr_Format(PyExc_TypeError, "text #%zd is not a string", number);
+            goto fail;
+        }
         PyObject *made =
             text_verdict(&t, &scratch, text, &rows[5 * first], r - first, contacts_at[number]);
         if (!made) goto fail;

@@ -404,10 +404,6 @@ static PyObject *run_verify(PyObject *args, int as_rows) {
     for (Py_ssize_t t = 0; t < count; t++) {
         starts[t] = PyLong_AsSsize_t(PyList_GET_ITEM(starts_obj, t));
         if (starts[t] == -1 && PyErr_Occurred()) goto done;
-        if (!PyUnicode_Check(PyList_GET_ITEM(texts, t))) {
-            PyErr_Format(PyExc_TypeError, "text #%zd is not a string", t);
-            goto done;
-        }
     }
     starts[count] = joined.len + 1;  /* where a text after the last would start */
     nstreams = PyList_GET_SIZE(streams_obj);
@@ -433,6 +429,11 @@ static PyObject *run_verify(PyObject *args, int as_rows) {
                 Py_CLEAR(item);
             }
         } else {
+            /* Only texts with a candidate are read, and checked: a cache miss each. */
+            if (!PyUnicode_Check(PyList_GET_ITEM(texts, number))) {
+                PyErr_Format(PyExc_TypeError, "text #%zd is not a string", number);
+                goto done;
+            }
             Py_ssize_t len = starts[number + 1] - 1 - starts[number];
             if (collect_text(&cands[i], j - i, streams, &joined, starts[number], len, origins,
                              PyList_GET_ITEM(texts, number), &list) < 0)
