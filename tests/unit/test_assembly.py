@@ -106,3 +106,27 @@ def test_c_assembly_refuses_rows_that_do_not_fit_the_batch() -> None:
     for rows in (outside, unordered, beyond):
         with pytest.raises(ValueError):
             assembly.assemble(tables, "post", texts, rows, {})
+
+
+def test_a_text_with_many_contacts_scores_as_in_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    screener = Screener(Lexicon.from_terms([Term("加微信", "diversion", 2)]))
+    many = "，".join(f"QQ {10000000 + 7919 * i}" for i in range(40))
+    texts = [many, "加微信 " + many]
+    with_c = screener.screen_batch(texts)
+    monkeypatch.setattr(assembly, "_cscore", None)
+    assert screener.screen_batch(texts) == with_c
+    assert len(with_c[0].contacts) == 40
+
+
+def test_a_diversion_term_that_reads_like_a_contact_key_scores_as_in_python(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # score_labels keys each contact "kind:value" beside the diversion terms' texts
+    lexicon = Lexicon.from_terms(
+        [Term("qq:12345678", "diversion", 1), Term("加微信", "diversion", 3)]
+    )
+    screener = Screener(lexicon)
+    texts = ["qq:12345678 加微信", "加微信 QQ 12345678"]
+    with_c = screener.screen_batch(texts, "nickname")
+    monkeypatch.setattr(assembly, "_cscore", None)
+    assert screener.screen_batch(texts, "nickname") == with_c

@@ -10,7 +10,7 @@
  * distinct terms, a hit inside a longer one of its category adds nothing, labels strongest
  * first; each distinct contact adds the surface's contact weight to diversion) and asks
  * the policy's `decide` for the suggestion. Texts with an allow-listed term, or with a
- * contact and a hit of the diversion category, are left as None. shenhe.screening.assembly
+ * contact beside a diversion term whose text holds ":", are left as None. shenhe.screening.assembly
  * holds the pure-Python path; the tests hold the two to the same verdicts.
  */
 #define PY_SSIZE_T_CLEAN
@@ -143,7 +143,7 @@ static PyObject *make_hit(const Tables *t, PyObject *text, const Item *item) {
 }
 
 typedef struct {
-    int32_t slot, term;
+    int32_t slot, term, key; /* key: a term key of the entry's term, or -1 for a contact */
     double weight;
 } Entry;
 
@@ -352,21 +352,39 @@ static PyObject *score(Tables *t, Scratch *w, Py_ssize_t n, Py_ssize_t contact_k
         if (e == nentries) {
             entries[nentries].slot = (int32_t)s;
             entries[nentries].term = term;
+            entries[nentries].key = key;
             entries[nentries++].weight = weight;
         } else if (weight > entries[e].weight) {
             entries[e].weight = weight;
         }
     }
-    if (contact_keys > 0) { /* no hit scored diversion: the contacts make its label, last */
-        slots[nslots].category = t->diversion_id;
-        slots[nslots].worst = (int32_t)t->contact_severity;
-        slots[nslots].first = -1;
+    if (contact_keys > 0) {
+        /* Each distinct contact weighs in on diversion: the label of its hits if it has one
+           (after their terms, as score_labels' dict orders them), else a label of its own,
+           last. */
+        Py_ssize_t s = 0;
+        while (s < nslots && !(t->diversion_id >= 0 && slots[s].category == t->diversion_id)) s++;
+        if (s == nslots) {
+            slots[nslots].category = t->diversion_id;
+            slots[nslots].worst = (int32_t)t->contact_severity;
+            slots[nslots++].first = -1;
+        } else {
+            /* score_labels keys contacts "kind:value" beside the terms' texts: a diversion
+               term holding ":" could share a key, which the Python path settles. */
+            for (Py_ssize_t e = 0; e < nentries; e++) {
+                if (entries[e].slot != s) continue;
+                PyObject *term_text = PyList_GET_ITEM(t->terms, entries[e].key);
+                if (PyUnicode_FindChar(term_text, ':', 0, PY_SSIZE_T_MAX, 1) != -1)
+                    return Py_NewRef(Py_None);
+            }
+            if (t->contact_severity > slots[s].worst) slots[s].worst = (int32_t)t->contact_severity;
+        }
         for (Py_ssize_t c = 0; c < contact_keys; c++) {
-            entries[nentries].slot = (int32_t)nslots;
+            entries[nentries].slot = (int32_t)s;
             entries[nentries].term = -1;
+            entries[nentries].key = -1;
             entries[nentries++].weight = t->contact_weight;
         }
-        nslots++;
     }
     SlotScore scores[OUTCOME_SLOTS];
     for (Py_ssize_t s = 0; s < nslots; s++) {
@@ -435,11 +453,11 @@ static PyObject *verdict(const Tables *t, PyObject *suggestion, PyObject *labels
 
 /* The verdict of one text's items (rows of the matcher, in order) and contacts
  * (`contact_keys` of them distinct), or None when a match is allow-listed, or a contact would
- * join hits of the diversion category. */
+ * join a diversion term whose text holds ":" (see score). */
 static PyObject *assemble_text(Tables *t, Scratch *w, PyObject *text, const int32_t *rows,
                                Py_ssize_t n, PyObject *contacts, Py_ssize_t contact_keys) {
     PyObject *hits = NULL, *labels = NULL, *suggestion = NULL, *out = NULL;
-    if (scratch_fit(w, n + 1) < 0) return NULL;
+    if (scratch_fit(w, n + contact_keys + 1) < 0) return NULL;
     Item *items = w->items;
     Py_ssize_t length = PyUnicode_GET_LENGTH(text);
     for (Py_ssize_t i = 0; i < n; i++) {
@@ -450,8 +468,7 @@ static PyObject *assemble_text(Tables *t, Scratch *w, PyObject *text, const int3
             PyErr_SetString(PyExc_ValueError, "a match lies outside its text or lexicon");
             return NULL;
         }
-        if (t->allowed[key] || (contact_keys > 0 && t->category_ids[key] == t->diversion_id))
-            return Py_NewRef(Py_None);
+        if (t->allowed[key]) return Py_NewRef(Py_None);
         Item item = {start, end, key, rank, (int32_t)i};
         items[i] = item;
     }
@@ -465,7 +482,8 @@ static PyObject *assemble_text(Tables *t, Scratch *w, PyObject *text, const int3
     PyObject_GC_UnTrack(hits); /* our untracked hits only: never part of a cycle */
     labels = score(t, w, n, contact_keys, &suggestion);
     if (!labels) goto done;
-    out = verdict(t, suggestion, labels, hits, contacts);
+    if (labels == Py_None) out = Py_NewRef(Py_None);
+    else out = verdict(t, suggestion, labels, hits, contacts);
 done:
     Py_XDECREF(hits);
     Py_XDECREF(labels);
@@ -551,7 +569,7 @@ static PyObject *text_verdict(Tables *t, Scratch *w, PyObject *text, const int32
  *          categories, severities, category_ids, term_ids, weight_rows, allowed, weights,
  *          variants, pass)
  *   -> (verdicts, handed): one verdict per text, or None where a match is allow-listed or a
- *   contact meets a hit of the diversion category; handed: the numbers of those texts, which
+ *   contact meets a diversion term holding ":"; handed: the numbers of those texts, which
  *   the Python path settles
  *   texts: the batch's texts; rows: the matcher's find_rows, int32 (number, start, end, key,
  *   variant rank), texts in order; contacts: dict {number: list of Contact};

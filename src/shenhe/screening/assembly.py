@@ -4,9 +4,9 @@ A batch is assembled in one call to the C extension `shenhe.screening._cscore` w
 built: from the matcher's int32 rows it makes a fresh pass verdict for each text with nothing
 found and, for the others, their `Hit`, `Label` and `Verdict` objects as `score_labels` and
 `verdict_for` would, asking the policy's `decide` for each suggestion. Texts with an
-allow-listed term or with both a contact and a hit of the diversion category, and every text
-where the extension is missing, take `verdict_for`, the pure-Python path; the two give
-equal verdicts.
+allow-listed term, or with a contact beside a diversion term whose text holds ":" (which
+could share a key with the contact in `score_labels`), and every text where the extension is
+missing, take `verdict_for`, the pure-Python path; the two give equal verdicts.
 """
 
 from __future__ import annotations
@@ -156,7 +156,7 @@ def assemble(
         VARIANTS,
         "pass",
     )
-    if handed:  # allow-listed terms, contacts beside diversion hits: the Python path
+    if handed:  # allow-listed terms and the like: the Python path
         found = compact_of(rows)
         for number in handed:
             matches = found.get(number, [])
