@@ -115,8 +115,10 @@ class Screener:
     def screen_batch(self, texts: Sequence[str], surface: str = DEFAULT_SURFACE) -> list[Verdict]:
         """The verdicts for `texts`, in order. Validates the whole batch before screening any."""
         surface = canonical_surface(surface)
-        self._validate(texts)
+        size = self._validate(texts)
         engine = self._engine  # one read: a concurrent swap does not affect this batch
+        if len(texts) <= CHUNK_TEXTS and size < CHUNK_CHARS:
+            return self._screen_chunk(engine, texts, surface)  # one chunk, the usual case
         verdicts: list[Verdict] = []
         for chunk in _chunks(texts):
             verdicts.extend(self._screen_chunk(engine, chunk, surface))
@@ -129,24 +131,25 @@ class Screener:
         contacts = find_contacts_many(texts, may_hold)
         return assemble(engine.tables, surface, texts, rows, contacts)
 
-    def _validate(self, texts: Sequence[str]) -> None:
+    def _validate(self, texts: Sequence[str]) -> int:
+        """Raise for a batch that cannot be screened; else return its size in characters."""
         if isinstance(texts, str):
             raise InputError("screen_batch takes a list of texts, not one string")
-        usual = set(map(type, texts)) <= {str}  # checked in bulk, the usual case
-        if usual and max(map(len, texts), default=0) <= self.max_length:
-            return
+        if set(map(type, texts)) <= {str}:  # checked in bulk, the usual case
+            size = sum(map(len, texts))
+            # no text is longer than the whole batch
+            if size <= self.max_length or max(map(len, texts)) <= self.max_length:
+                return size
         for index, text in enumerate(texts):
             if not isinstance(text, str):
                 raise InputError(f"text #{index} is {type(text).__name__}, not a string")
             if len(text) > self.max_length:
                 raise TextTooLongError(len(text), self.max_length, index=index)
+        return sum(map(len, texts))
 
 
 def _chunks(texts: Sequence[str]) -> Iterator[Sequence[str]]:
     """Slices of `texts` of at most CHUNK_TEXTS texts and about CHUNK_CHARS characters."""
-    if len(texts) <= CHUNK_TEXTS and sum(map(len, texts)) < CHUNK_CHARS:
-        yield texts  # one chunk, as the loop below would make it
-        return
     start = 0
     size = 0
     for end, text in enumerate(texts):
