@@ -29,6 +29,17 @@ static const char *label_fields[LABEL_FIELDS] = {"category", "score", "severity"
 #define VERDICT_FIELDS 4
 static const char *verdict_fields[VERDICT_FIELDS] = {"suggestion", "labels", "hits", "contacts"};
 
+/* What scoring needs of a term key, in one place: a key costs one cache line, however large
+ * the lexicon. */
+typedef struct {
+    int32_t category; /* equal ids, equal categories */
+    int32_t term;     /* equal ids, equal term texts */
+    int32_t row;      /* its severity's row of the weights */
+    int32_t severity;
+    int32_t allowed;
+    int32_t unused[3];
+} KeyInfo;
+
 typedef struct {
     PyTypeObject *hit_type, *label_type, *verdict_type;
     Py_ssize_t hit_offsets[HIT_FIELDS], label_offsets[LABEL_FIELDS], verdict_offsets[VERDICT_FIELDS];
@@ -37,10 +48,10 @@ typedef struct {
     int diversion_id;          /* its category id in the lexicon, or -1 */
     double contact_weight;     /* what each distinct contact weighs on this surface */
     long contact_severity;
-    PyObject *terms, *categories, *severities; /* lists per key */
-    const int32_t *category_ids, *term_ids, *weight_rows;
-    const uint8_t *allowed;
-    const double *weights; /* weight_rows[key] * VARIANTS + rank */
+    PyObject *terms;      /* list: each key's term text */
+    PyObject *categories; /* list: each category id's name */
+    const KeyInfo *info;  /* per key */
+    const double *weights; /* info[key].row * VARIANTS + rank */
     Py_ssize_t keys, rows;
     PyObject **variants;
     PyObject *pass, *empty; /* the pass suggestion; an empty tuple */
@@ -51,13 +62,15 @@ typedef struct {
     struct Outcome *outcomes; /* OUTCOMES of them: labels and suggestions seen in this batch */
 } Tables;
 
-/* What a text's labels are made of, per category in order of first hit: before rounding. */
+/* What a text's labels are made of, per category in order of first hit: before rounding.
+ * Two 64-bit words, no padding: compared and hashed as raw memory. */
 #define OUTCOME_SLOTS 4
 #define OUTCOMES 512
 typedef struct {
     int32_t category, worst;
     double raw;
 } SlotScore;
+_Static_assert(sizeof(SlotScore) == 16, "a slot score is two 64-bit words");
 
 /* A text's labels and suggestion follow from its slot scores alone (the surface is fixed for
  * a batch), and a batch holds few distinct ones: they are made once and shared. Label is a
@@ -125,15 +138,15 @@ static PyObject *new_slotted(PyTypeObject *type, const Py_ssize_t *offsets, PyOb
 }
 
 static PyObject *make_hit(const Tables *t, PyObject *text, const Item *item) {
-    /* An exact match is the term as written: its text is the term's own string. */
-    PyObject *slice = item->rank == 0 ? Py_NewRef(PyList_GET_ITEM(t->terms, item->key))
-                                      : PyUnicode_Substring(text, item->start, item->end);
+    PyObject *slice = PyUnicode_Substring(text, item->start, item->end);
+    /* An exact match is the term as written: the slice serves as its term too, which spares
+       reading the lexicon's string, a cache miss with a large lexicon. */
+    PyObject *term = item->rank == 0 ? slice : PyList_GET_ITEM(t->terms, item->key);
     PyObject *start = PyLong_FromLong(item->start), *end = PyLong_FromLong(item->end);
     PyObject *hit = NULL;
     if (slice && start && end) {
-        PyObject *args[6] = {PyList_GET_ITEM(t->terms, item->key),
-                             PyList_GET_ITEM(t->categories, item->key), slice, start, end,
-                             t->variants[item->rank]};
+        PyObject *args[6] = {term, PyList_GET_ITEM(t->categories, t->info[item->key].category),
+                             slice, start, end, t->variants[item->rank]};
         hit = new_slotted(t->hit_type, t->hit_offsets, args, HIT_FIELDS);
     }
     Py_XDECREF(slice);
@@ -249,8 +262,13 @@ static PyObject *rounded(Tables *t, double raw) {
  * when its neighbourhood is full. */
 static Outcome *find_outcome(Tables *t, const SlotScore *scores, Py_ssize_t nslots) {
     uint64_t hash = 1469598103934665603ull;
-    const unsigned char *bytes = (const unsigned char *)scores;
-    for (size_t i = 0; i < nslots * sizeof(SlotScore); i++) hash = (hash ^ bytes[i]) * 1099511628211ull;
+    for (Py_ssize_t i = 0; i < nslots; i++) { /* a slot score is two 64-bit words */
+        uint64_t words[2];
+        memcpy(words, &scores[i], sizeof(words));
+        hash = (hash ^ words[0]) * 0x9E3779B97F4A7C15ull;
+        hash = (hash ^ words[1]) * 0x9E3779B97F4A7C15ull;
+    }
+    hash ^= hash >> 29;
     for (int probe = 0; probe < 8; probe++) {
         Outcome *o = &t->outcomes[(hash + probe) & (OUTCOMES - 1)];
         if (!o->nslots) return o;
@@ -313,7 +331,7 @@ static PyObject *score(Tables *t, Scratch *w, Py_ssize_t n, Py_ssize_t contact_k
         memcpy(order, items, n * sizeof(Item));
         qsort(order, n, sizeof(Item), by_start_then_longest);
         for (Py_ssize_t i = 0; i < n; i++) {
-            int32_t category = t->category_ids[order[i].key];
+            int32_t category = t->info[order[i].key].category;
             Py_ssize_t s = 0;
             while (s < nslots && slots[s].category != category) s++;
             if (s == nslots) {
@@ -329,19 +347,19 @@ static PyObject *score(Tables *t, Scratch *w, Py_ssize_t n, Py_ssize_t contact_k
        strongest weight, terms in order of first hit (score_labels' dicts keep that order). */
     for (Py_ssize_t i = 0; i < n; i++) {
         if (nested[i]) continue;
-        int32_t key = items[i].key, category = t->category_ids[key], term = t->term_ids[key];
-        long severity = PyLong_AsLong(PyList_GET_ITEM(t->severities, key));
-        if (severity == -1 && PyErr_Occurred()) goto done;
+        int32_t key = items[i].key;
+        const KeyInfo *info = &t->info[key];
+        int32_t category = info->category, term = info->term, severity = info->severity;
         Py_ssize_t s = 0;
         while (s < nslots && slots[s].category != category) s++;
         if (s == nslots) {
             slots[nslots].category = category;
-            slots[nslots].worst = (int32_t)severity;
+            slots[nslots].worst = severity;
             slots[nslots++].first = key;
         } else if (severity > slots[s].worst) {
-            slots[s].worst = (int32_t)severity;
+            slots[s].worst = severity;
         }
-        int32_t row = t->weight_rows[key]; /* checked per key used: a batch uses few keys */
+        int32_t row = info->row; /* checked per key used: a batch uses few keys */
         if (row < 0 || row >= t->rows) {
             PyErr_SetString(PyExc_ValueError, "a weight row is out of range");
             goto done;
@@ -407,8 +425,8 @@ static PyObject *score(Tables *t, Scratch *w, Py_ssize_t n, Py_ssize_t contact_k
         if (!pending[s].score) goto done;
         pending[s].value = PyFloat_AsDouble(pending[s].score);
         if (pending[s].value == -1.0 && PyErr_Occurred()) goto done;
-        pending[s].category =
-            slots[s].first >= 0 ? PyList_GET_ITEM(t->categories, slots[s].first) : t->diversion;
+        pending[s].category = slots[s].first >= 0 ? PyList_GET_ITEM(t->categories, slots[s].category)
+                                                  : t->diversion;
         pending[s].worst = PyLong_FromLong(slots[s].worst);
         if (!pending[s].worst) goto done;
     }
@@ -468,7 +486,12 @@ static PyObject *assemble_text(Tables *t, Scratch *w, PyObject *text, const int3
             PyErr_SetString(PyExc_ValueError, "a match lies outside its text or lexicon");
             return NULL;
         }
-        if (t->allowed[key]) return Py_NewRef(Py_None);
+        const KeyInfo *info = &t->info[key]; /* checked per key used: a batch uses few */
+        if (info->category < 0 || info->category >= PyList_GET_SIZE(t->categories)) {
+            PyErr_SetString(PyExc_ValueError, "a key's category id names no category");
+            return NULL;
+        }
+        if (info->allowed) return Py_NewRef(Py_None);
         Item item = {start, end, key, rank, (int32_t)i};
         items[i] = item;
     }
@@ -566,8 +589,7 @@ static PyObject *text_verdict(Tables *t, Scratch *w, PyObject *text, const int32
 /*
  * assemble(texts, rows, contacts, hit_type, label_type, verdict_type, round, decide, surface,
  *          decisions, diversion, diversion_id, contact_weight, contact_severity, terms,
- *          categories, severities, category_ids, term_ids, weight_rows, allowed, weights,
- *          variants, pass)
+ *          categories, key_info, weights, variants, pass)
  *   -> (verdicts, handed): one verdict per text, or None where a match is allow-listed or a
  *   contact meets a diversion term holding ":"; handed: the numbers of those texts, which
  *   the Python path settles
@@ -575,25 +597,25 @@ static PyObject *text_verdict(Tables *t, Scratch *w, PyObject *text, const int32
  *   variant rank), texts in order; contacts: dict {number: list of Contact};
  *   decide: the policy's decide(surface, scores by category); decisions: a dict in which
  *   its answers for `surface` are remembered, by (category, score, category, score, ...);
- *   terms, categories, severities: lists per term key; category_ids, term_ids, weight_rows:
- *   int32 per key (equal ids, equal categories or texts); allowed: uint8 per key; weights:
- *   float64, VARIANTS per weight row; variants: the matcher's variant names, plainest first;
+ *   terms: list, each key's term text; categories: list, each category id's name; key_info:
+ *   per key 8 int32 (see KeyInfo: category id, term id, weight row, severity, allowed, 0, 0,
+ *   0); weights: float64, VARIANTS per weight row; variants: the matcher's variant names,
+ *   plainest first;
  *   pass: the suggestion of a text with nothing found.
  */
 static PyObject *assemble(PyObject *self, PyObject *args) {
     PyObject *texts, *contacts, *variants_obj;
     Tables t = {0};
     Scratch scratch = {0};
-    Py_buffer rows_buf, category_buf, term_buf, row_buf, allowed_buf, weight_buf;
+    Py_buffer rows_buf, info_buf, weight_buf;
     PyObject *variants[VARIANTS];
     PyObject **contacts_at = NULL;
-    if (!PyArg_ParseTuple(args, "O!y*O!O!O!O!OOUO!UidlO!O!O!y*y*y*y*y*O!U", &PyList_Type, &texts,
+    if (!PyArg_ParseTuple(args, "O!y*O!O!O!O!OOUO!UidlO!O!y*y*O!U", &PyList_Type, &texts,
                           &rows_buf, &PyDict_Type, &contacts, &PyType_Type, &t.hit_type,
                           &PyType_Type, &t.label_type, &PyType_Type, &t.verdict_type,
                           &t.round_fn, &t.decide, &t.surface, &PyDict_Type, &t.decisions,
                           &t.diversion, &t.diversion_id, &t.contact_weight, &t.contact_severity,
-                          &PyList_Type, &t.terms, &PyList_Type, &t.categories, &PyList_Type,
-                          &t.severities, &category_buf, &term_buf, &row_buf, &allowed_buf,
+                          &PyList_Type, &t.terms, &PyList_Type, &t.categories, &info_buf,
                           &weight_buf, &PyTuple_Type, &variants_obj, &t.pass))
         return NULL;
     PyObject *out = NULL, *handed = NULL, *result = NULL;
@@ -608,17 +630,12 @@ static PyObject *assemble(PyObject *self, PyObject *args) {
         slot_offsets(t.label_type, label_fields, t.label_offsets, LABEL_FIELDS) < 0 ||
         slot_offsets(t.verdict_type, verdict_fields, t.verdict_offsets, VERDICT_FIELDS) < 0)
         goto done;
-    if (PyList_GET_SIZE(t.categories) != t.keys || PyList_GET_SIZE(t.severities) != t.keys ||
-        category_buf.len != t.keys * 4 || term_buf.len != t.keys * 4 ||
-        row_buf.len != t.keys * 4 || allowed_buf.len != t.keys ||
+    if (info_buf.len != t.keys * (Py_ssize_t)sizeof(KeyInfo) ||
         PyTuple_GET_SIZE(variants_obj) != VARIANTS || rows_buf.len % (5 * sizeof(int32_t))) {
         PyErr_SetString(PyExc_ValueError, "assemble's tables disagree in length");
         goto done;
     }
-    t.category_ids = category_buf.buf;
-    t.term_ids = term_buf.buf;
-    t.weight_rows = row_buf.buf;
-    t.allowed = allowed_buf.buf;
+    t.info = info_buf.buf;
     t.weights = weight_buf.buf;
     t.rows = weight_buf.len / (VARIANTS * sizeof(double));
     for (int v = 0; v < VARIANTS; v++) variants[v] = PyTuple_GET_ITEM(variants_obj, v);
@@ -680,10 +697,7 @@ done:
     Py_XDECREF(t.four);
     Py_XDECREF(t.empty);
     PyBuffer_Release(&rows_buf);
-    PyBuffer_Release(&category_buf);
-    PyBuffer_Release(&term_buf);
-    PyBuffer_Release(&row_buf);
-    PyBuffer_Release(&allowed_buf);
+    PyBuffer_Release(&info_buf);
     PyBuffer_Release(&weight_buf);
     return result;
 }

@@ -14,6 +14,7 @@ from __future__ import annotations
 import array
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from shenhe.policy.policy import DIVERSION, Policy
 from shenhe.screening.lexicon import Term
@@ -31,6 +32,7 @@ except ImportError:  # pragma: no cover - exercised where no C compiler was avai
 if any(hasattr(cls, "__post_init__") for cls in (Hit, Label, Verdict)):  # pragma: no cover
     _cscore = None
 
+T = TypeVar("T")
 MAX_DECISIONS = 10_000  # suggestions remembered per surface, before starting afresh
 
 
@@ -42,12 +44,11 @@ class HitTables:
     """(text, category, severity) per key."""
     allow_keys: frozenset[int]
     terms: list[str]
-    categories: list[str]
-    severities: list[int]
-    category_ids: bytes  # int32 per key; equal ids, equal categories
-    term_ids: bytes  # int32 per key; equal ids, equal term texts
-    weight_rows: bytes  # int32 per key: its severity's row of `weights`
-    allowed: bytes  # uint8 per key
+    category_names: list[str]  # by category id: the order in which categories first appear
+    key_info: bytes
+    """Per key 8 int32, in one place so that a key costs the C code one cache line: its
+    category id, term id (equal ids, equal texts), severity's row of `weights`, severity,
+    whether it is allow-listed, and 3 unused."""
     diversion_id: int  # the category id of diversion terms, or -1
     row_severities: tuple[int, ...]
     policy: Policy
@@ -62,17 +63,14 @@ class HitTables:
         categories = [t.category for t in terms]
         severities = [t.severity for t in terms]
         rows = tuple(dict.fromkeys(severities))
+        category_ids = _first_seen(categories)
         return cls(
             hit_info=tuple(zip(texts, categories, severities, strict=True)),
             allow_keys=frozenset(i for i, t in enumerate(terms) if t.is_allow),
             terms=texts,
-            categories=categories,
-            severities=severities,
-            category_ids=_ids(categories),
-            term_ids=_ids(texts),
-            weight_rows=_ids(severities),
-            allowed=bytes(t.is_allow for t in terms),
-            diversion_id=_first_seen(categories).get(DIVERSION, -1),
+            category_names=list(category_ids),
+            key_info=_key_info(terms, category_ids, _first_seen(texts), _first_seen(rows)),
+            diversion_id=category_ids.get(DIVERSION, -1),
             row_severities=rows,
             policy=policy,
             weights=_weights(rows, policy),
@@ -85,12 +83,8 @@ class HitTables:
             self.hit_info,
             self.allow_keys,
             self.terms,
-            self.categories,
-            self.severities,
-            self.category_ids,
-            self.term_ids,
-            self.weight_rows,
-            self.allowed,
+            self.category_names,
+            self.key_info,
             self.diversion_id,
             self.row_severities,
             policy,
@@ -100,15 +94,35 @@ class HitTables:
         )
 
 
-def _first_seen(values: Sequence[object]) -> dict[object, int]:
+def _first_seen(values: Sequence[T]) -> dict[T, int]:
     """Each distinct value and the order in which it first appeared: its id."""
     return {value: index for index, value in enumerate(dict.fromkeys(values))}
 
 
-def _ids(values: Sequence[object]) -> bytes:
-    """int32 per value: its id (see `_first_seen`)."""
-    ids = _first_seen(values)
-    return array.array("i", [ids[value] for value in values]).tobytes()
+def _key_info(
+    terms: Sequence[Term],
+    category_ids: dict[str, int],
+    term_ids: dict[str, int],
+    row_ids: dict[int, int],
+) -> bytes:
+    """`HitTables.key_info` of `terms`. An allow-listed term's severity is never scored and
+    may lie outside int32; it is stored as 0."""
+    info = array.array("i")
+    for term in terms:
+        severity = 0 if term.is_allow else term.severity
+        info.extend(
+            (
+                category_ids[term.category],
+                term_ids[term.text],
+                row_ids[term.severity],
+                severity,
+                int(term.is_allow),
+                0,
+                0,
+                0,
+            )
+        )
+    return info.tobytes()
 
 
 def _weights(rows: Sequence[int], policy: Policy) -> bytes:
@@ -146,12 +160,8 @@ def assemble(
         tables.policy.contact_weight(surface),
         max(CONTACT_SEVERITY, 0),
         tables.terms,
-        tables.categories,
-        tables.severities,
-        tables.category_ids,
-        tables.term_ids,
-        tables.weight_rows,
-        tables.allowed,
+        tables.category_names,
+        tables.key_info,
         tables.weights,
         VARIANTS,
         "pass",
