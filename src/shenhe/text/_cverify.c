@@ -19,7 +19,7 @@
 #include <stdlib.h>
 
 enum { EXACT, FOLDED, REPEAT, HOMOPHONE, PINYIN, INITIALS, VARIANTS };
-enum { KIND_TEXT = 0, KIND_PINYIN = 1, KIND_INITIALS = 2, WHOLE_WORD = 4 };
+enum { KIND_TEXT = 0, KIND_PINYIN = 1, KIND_INITIALS = 2, WHOLE_WORD = 4, SOURCE_IS_FOLDED = 8 };
 
 typedef struct {
     int32_t number, stream, pattern, start, end; /* start, end: into the text's plain fold */
@@ -59,6 +59,15 @@ static int slice_equals(const Text *a, Py_ssize_t a0, Py_ssize_t a1, const Text 
     if (a1 - a0 != b->len) return 0;
     for (Py_ssize_t i = 0; i < b->len; i++)
         if (at(a, a0 + i) != at(b, i)) return 0;
+    return 1;
+}
+
+/* a[a0:a1] == b[b0:b1] */
+static int unchanged(const Text *a, Py_ssize_t a0, Py_ssize_t a1, const Text *b, Py_ssize_t b0,
+                     Py_ssize_t b1) {
+    if (a1 - a0 != b1 - b0) return 0;
+    for (Py_ssize_t i = 0; i < a1 - a0; i++)
+        if (at(a, a0 + i) != at(b, b0 + i)) return 0;
     return 1;
 }
 
@@ -150,6 +159,21 @@ static Py_ssize_t text_at(const Py_ssize_t *starts, Py_ssize_t count, Py_ssize_t
     return low - 1;
 }
 
+/* As text_at, starting from the text of the previous match, `*near`: a scan's matches come
+ * in order of position, so the next text is nearly always the same one or one soon after. */
+static Py_ssize_t text_near(const Py_ssize_t *starts, Py_ssize_t count, Py_ssize_t pos,
+                            Py_ssize_t *near) {
+    Py_ssize_t t = *near;
+    if (t < 0 || t >= count || pos < starts[t]) {
+        t = text_at(starts, count, pos);
+    } else {
+        for (int step = 0; step < 8 && pos >= starts[t + 1]; step++) t++;
+        if (pos >= starts[t + 1]) t = text_at(starts, count, pos);
+    }
+    *near = t;
+    return t;
+}
+
 /* Every scanned match as a candidate in its text, texts in order. */
 static Candidate *gather(Stream *streams, Py_ssize_t nstreams, const Py_ssize_t *starts,
                          Py_ssize_t count, Py_ssize_t joined_len, Py_ssize_t *total) {
@@ -167,7 +191,7 @@ static Candidate *gather(Stream *streams, Py_ssize_t nstreams, const Py_ssize_t 
         Stream *st = &streams[s];
         const int32_t *corig = st->has_collapsed ? st->collapsed.buf : NULL;
         Py_ssize_t csize = st->has_collapsed ? st->collapsed.len / 4 : 0;
-        Py_ssize_t patterns = st->offsets.len / 4 - 1;
+        Py_ssize_t patterns = st->offsets.len / 4 - 1, near = 0;
         for (Py_ssize_t i = 0; i < PyList_GET_SIZE(st->found); i++) {
             PyObject *match = PyList_GET_ITEM(st->found, i);
             if (!PyTuple_Check(match) || PyTuple_GET_SIZE(match) != 3) goto bad;
@@ -182,7 +206,7 @@ static Candidate *gather(Stream *streams, Py_ssize_t nstreams, const Py_ssize_t 
             }
             if (pattern < 0 || pattern >= patterns || start < 0 || end > joined_len || end <= start)
                 goto bad;
-            Py_ssize_t number = text_at(starts, count, start);
+            Py_ssize_t number = text_near(starts, count, start, &near);
             if (number < 0) goto bad;
             Candidate c = {(int32_t)number, (int32_t)s, (int32_t)pattern,
                            (int32_t)(start - starts[number]), (int32_t)(end - starts[number])};
@@ -280,7 +304,13 @@ static int collect_text(const Candidate *cands, Py_ssize_t n, Stream *streams,
             int rank;
             if (kind == KIND_PINYIN) rank = PINYIN;
             else if (kind == KIND_INITIALS) rank = INITIALS;
-            else {
+            else if (st->plain && (flags[p] & SOURCE_IS_FOLDED)) {
+                /* The term is written as it folds, and the plain stream matched its fold:
+                   exact when the fold changed nothing in the span. The term's strings are
+                   not read (with a large lexicon, a cache miss each). */
+                rank = unchanged(&source_text, src_start, src_end, joined, base + c->start,
+                                 base + c->end) ? EXACT : FOLDED;
+            } else {
                 PyObject *folded = PyList_GET_ITEM(st->folded, p);
                 PyObject *source = PyList_GET_ITEM(st->source, p);
                 if (!PyUnicode_Check(folded) || !PyUnicode_Check(source)) {

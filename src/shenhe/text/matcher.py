@@ -38,6 +38,7 @@ VARIANTS = ("exact", "folded", "repeat", "homophone", "pinyin", "initials")
 """Every variant a match can have, from the plainest to the most disguised."""
 _KINDS = ("text", "pinyin", "initials")
 _WHOLE_WORD = 4
+_SOURCE_IS_FOLDED = 8  # the term is written as it folds: the C verifier need not read it
 CompactMatch = tuple[int, int, int, str]
 """A `Match` as a plain tuple: (start, end, key, variant)."""
 
@@ -78,7 +79,7 @@ class _Tables(NamedTuple):
 
     offsets: array.array[int]
     keys: array.array[int]
-    flags: bytes  # a kind's index in _KINDS, plus _WHOLE_WORD
+    flags: bytes  # a kind's index in _KINDS, plus _WHOLE_WORD and _SOURCE_IS_FOLDED
     folded: list[str]
     source: list[str]
 
@@ -93,7 +94,9 @@ class _Tables(NamedTuple):
             for payload in payloads:
                 keys.append(payload.key)
                 flags.append(
-                    _KINDS.index(payload.kind) | (_WHOLE_WORD if payload.whole_word else 0)
+                    _KINDS.index(payload.kind)
+                    | (_WHOLE_WORD if payload.whole_word else 0)
+                    | (_SOURCE_IS_FOLDED if payload.source == payload.folded else 0)
                 )
                 folded.append(payload.folded)
                 source.append(payload.source)
