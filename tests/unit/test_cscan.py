@@ -155,6 +155,7 @@ def test_verdicts_with_the_c_scan_equal_those_with_ahocorasick_rs(
 
     texts = sample_texts()
     with_c = build()
+    assert with_c._engine.matcher._scanners is not None  # the C scan is the one in use
     monkeypatch.setattr(matcher_module, "_cscan", None)
     reference_screener = build()
     verdicts = with_c.screen_batch(texts)
