@@ -1,8 +1,8 @@
 /*
  * shenhe.text._cverify: the matcher's verification hot loop in C.
  *
- * The automata are ahocorasick_rs's (a well-kept library; scanning is not where the time
- * went). What cost was the Python work per candidate match: finding its text in the joined
+ * The automata are shenhe.text._cscan's (or ahocorasick_rs's where that was not built). What
+ * cost was the Python work per candidate match: finding its text in the joined
  * batch, checking whole words, telling how it was disguised and mapping it back to original
  * offsets. `verify` does all of that for a batch in one call and returns, per text with a
  * verified match, a sorted list of (start, end, key, variant) tuples; `verify_rows` returns
@@ -30,7 +30,9 @@ typedef struct {
 } Found;
 
 typedef struct {
-    PyObject *found;      /* list of (pattern, start, end) from find_matches_as_indexes */
+    PyObject *found;      /* list of (pattern, start, end) from find_matches_as_indexes, or */
+    Py_buffer triples;    /* the same as native int32 triples, from _cscan's scan */
+    int has_triples;
     Py_buffer collapsed;  /* int32 origins of a repeat-collapsed scan, or len 0 */
     int has_collapsed;
     int plain;            /* the stream is the plain fold: its patterns are terms' own folds */
@@ -114,6 +116,7 @@ static int compare_found(const void *x, const void *y) {
 
 static void release_streams(Stream *streams, Py_ssize_t count) {
     for (Py_ssize_t s = 0; s < count; s++) {
+        if (streams[s].has_triples) PyBuffer_Release(&streams[s].triples);
         if (streams[s].has_collapsed) PyBuffer_Release(&streams[s].collapsed);
         PyBuffer_Release(&streams[s].offsets);
         PyBuffer_Release(&streams[s].keys);
@@ -124,10 +127,18 @@ static void release_streams(Stream *streams, Py_ssize_t count) {
 static int parse_stream(PyObject *item, Stream *s) {
     PyObject *collapsed;
     memset(s, 0, sizeof(*s));
-    if (!PyArg_ParseTuple(item, "O!Opy*y*y*O!O!", &PyList_Type, &s->found, &collapsed, &s->plain,
-                          &s->offsets, &s->keys, &s->flags, &PyList_Type, &s->folded,
-                          &PyList_Type, &s->source))
+    if (!PyArg_ParseTuple(item, "OOpy*y*y*O!O!", &s->found, &collapsed, &s->plain, &s->offsets,
+                          &s->keys, &s->flags, &PyList_Type, &s->folded, &PyList_Type,
+                          &s->source))
         return -1;
+    if (!PyList_Check(s->found)) {
+        if (PyObject_GetBuffer(s->found, &s->triples, PyBUF_SIMPLE) < 0) goto fail;
+        s->has_triples = 1;
+        if (s->triples.len % (3 * sizeof(int32_t))) {
+            PyErr_SetString(PyExc_ValueError, "a scan's buffer must hold int32 triples");
+            goto fail;
+        }
+    }
     if (collapsed != Py_None) {
         if (PyObject_GetBuffer(collapsed, &s->collapsed, PyBUF_SIMPLE) < 0) goto fail;
         s->has_collapsed = 1;
@@ -140,11 +151,12 @@ static int parse_stream(PyObject *item, Stream *s) {
     }
     return 0;
 fail:
+    if (s->has_triples) PyBuffer_Release(&s->triples);
     if (s->has_collapsed) PyBuffer_Release(&s->collapsed);
     PyBuffer_Release(&s->offsets);
     PyBuffer_Release(&s->keys);
     PyBuffer_Release(&s->flags);
-    s->has_collapsed = 0;
+    s->has_triples = s->has_collapsed = 0;
     return -1;
 }
 
@@ -174,11 +186,37 @@ static Py_ssize_t text_near(const Py_ssize_t *starts, Py_ssize_t count, Py_ssize
     return t;
 }
 
+static Py_ssize_t found_count(const Stream *st) {
+    return st->has_triples ? st->triples.len / (Py_ssize_t)(3 * sizeof(int32_t))
+                           : PyList_GET_SIZE(st->found);
+}
+
+/* Match i of a stream's scan: from its int32 triples, or from its list of tuples. */
+static int found_at(const Stream *st, Py_ssize_t i, Py_ssize_t *pattern, Py_ssize_t *start,
+                    Py_ssize_t *end) {
+    if (st->has_triples) {
+        const int32_t *t = (const int32_t *)st->triples.buf + 3 * i;
+        *pattern = t[0];
+        *start = t[1];
+        *end = t[2];
+        return 0;
+    }
+    PyObject *match = PyList_GET_ITEM(st->found, i);
+    if (!PyTuple_Check(match) || PyTuple_GET_SIZE(match) != 3) {
+        PyErr_SetString(PyExc_ValueError, "a match must be a (pattern, start, end) tuple");
+        return -1;
+    }
+    *pattern = PyLong_AsSsize_t(PyTuple_GET_ITEM(match, 0));
+    *start = PyLong_AsSsize_t(PyTuple_GET_ITEM(match, 1));
+    *end = PyLong_AsSsize_t(PyTuple_GET_ITEM(match, 2));
+    return PyErr_Occurred() ? -1 : 0;
+}
+
 /* Every scanned match as a candidate in its text, texts in order. */
 static Candidate *gather(Stream *streams, Py_ssize_t nstreams, const Py_ssize_t *starts,
                          Py_ssize_t count, Py_ssize_t joined_len, Py_ssize_t *total) {
     Py_ssize_t n = 0;
-    for (Py_ssize_t s = 0; s < nstreams; s++) n += PyList_GET_SIZE(streams[s].found);
+    for (Py_ssize_t s = 0; s < nstreams; s++) n += found_count(&streams[s]);
     Candidate *raw = PyMem_Malloc((n ? n : 1) * sizeof(Candidate));
     Candidate *sorted = PyMem_Malloc((n ? n : 1) * sizeof(Candidate));
     Py_ssize_t *slots = PyMem_Calloc(count + 1, sizeof(Py_ssize_t));
@@ -192,13 +230,9 @@ static Candidate *gather(Stream *streams, Py_ssize_t nstreams, const Py_ssize_t 
         const int32_t *corig = st->has_collapsed ? st->collapsed.buf : NULL;
         Py_ssize_t csize = st->has_collapsed ? st->collapsed.len / 4 : 0;
         Py_ssize_t patterns = st->offsets.len / 4 - 1, near = 0;
-        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(st->found); i++) {
-            PyObject *match = PyList_GET_ITEM(st->found, i);
-            if (!PyTuple_Check(match) || PyTuple_GET_SIZE(match) != 3) goto bad;
-            Py_ssize_t pattern = PyLong_AsSsize_t(PyTuple_GET_ITEM(match, 0));
-            Py_ssize_t start = PyLong_AsSsize_t(PyTuple_GET_ITEM(match, 1));
-            Py_ssize_t end = PyLong_AsSsize_t(PyTuple_GET_ITEM(match, 2));
-            if (PyErr_Occurred()) goto fail;
+        for (Py_ssize_t i = 0, found = found_count(st); i < found; i++) {
+            Py_ssize_t pattern, start, end;
+            if (found_at(st, i, &pattern, &start, &end) < 0) goto fail;
             if (corig) {
                 if (start < 0 || start >= csize || end > csize) goto bad;
                 start = corig[start];
@@ -395,7 +429,8 @@ static int rows_add(Rows *rows, Py_ssize_t number, const FoundList *list) {
  *   int32 buffer, for each character of joined its index in its original text; texts: list
  *   of the original texts; deferred: bytes, nonzero for texts the caller verifies itself;
  *   streams: list of (found, collapsed_origins or None, plain, offsets, keys, flags, folded,
- *   source), one per automaton scanned; variants: the six variant names, best first.
+ *   source), one per automaton scanned, `found` a list of (pattern, start, end) tuples or a
+ *   bytes-like buffer of native int32 triples (pattern, start, end); variants: the six variant names, best first.
  *   verified: list of (text number, [(start, end, key, variant), ...] sorted), texts in
  *   order, only texts with a verified match; handed_back: list of (text number, stream,
  *   pattern, start, end) for the deferred texts, offsets into the text's plain fold.

@@ -1,9 +1,14 @@
 """Multi-pattern matching over folded text, with offsets back into the original.
 
-Patterns live in up to four Aho-Corasick automata (``ahocorasick_rs``), one per *stream*:
-the folded text as it is, its homophone-class form, and each of those with repeated
-characters collapsed. A batch of texts is folded, joined and scanned once per stream; only
-texts with a candidate match pay for offset maps and verification (whole words, variants).
+Patterns live in up to four Aho-Corasick automata, one per *stream*: the folded text as it
+is, its homophone-class form, and each of those with repeated characters collapsed. A batch
+of texts is folded, joined and scanned once per stream; only texts with a candidate match pay
+for offset maps and verification (whole words, variants).
+
+The automata are Shenhe's own (`shenhe.text._cscan`, in C, over code points; its scan hands
+the matches over as one int32 buffer) when it and the C verifier were built, else
+``ahocorasick_rs``. The pure-Python path always scans with ``ahocorasick_rs``, built on first
+use where the matcher holds `_cscan` automata, so it stays an independent reference.
 
 Verification runs in the C extension `shenhe.text._cverify` when it was built: one call per
 batch maps every candidate to its text, checks whole words, tells the variant and maps the
@@ -17,7 +22,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import ahocorasick_rs
 
@@ -29,6 +34,10 @@ try:
     from shenhe.text import _cverify  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - exercised where no C compiler was available
     _cverify = None
+try:
+    from shenhe.text import _cscan  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - exercised where no C compiler was available
+    _cscan = None
 
 _SEP = "\x00"
 Stream = tuple[bool, bool]
@@ -131,13 +140,28 @@ class Matcher:
                 continue
             for stream, pattern, payload in self._patterns(entry, folded):
                 patterns[stream].setdefault(pattern, []).append(payload)
-        self._streams: list[tuple[Stream, ahocorasick_rs.AhoCorasick]] = []
+        self._streams: list[Stream] = []
+        self._words: list[list[str]] = []
         self._tables: list[_Tables] = []
         for stream, table in sorted(patterns.items()):
             words = list(table)
-            automaton = ahocorasick_rs.AhoCorasick(words)
-            self._streams.append((stream, automaton))
+            self._streams.append(stream)
+            self._words.append(words)
             self._tables.append(_Tables.build([table[w] for w in words]))
+        # The C automata where the C scan and verifier are both built; ahocorasick_rs else.
+        self._scanners: list[Any] | None = None
+        self._automata: list[ahocorasick_rs.AhoCorasick] | None = None
+        if _cscan is not None and _cverify is not None:
+            self._scanners = [_cscan.Automaton(words) for words in self._words]
+        else:
+            self._automata = self._reference_automata()
+
+    def _reference_automata(self) -> list[ahocorasick_rs.AhoCorasick]:
+        """The ahocorasick_rs automata, built on first use when the C ones serve the scans
+        (building twice in a race is harmless: both are the same)."""
+        if self._automata is None:
+            self._automata = [ahocorasick_rs.AhoCorasick(words) for words in self._words]
+        return self._automata
 
     def _patterns(self, entry: Entry, folded: str) -> list[tuple[Stream, str, _Payload]]:
         options = self.folder.options
@@ -210,7 +234,7 @@ class Matcher:
         """Scan every stream of `batch` and return the arguments of `_cverify.verify`."""
         scans: list[tuple[object, ...]] = []
         classes: str | None = None
-        for (stream, automaton), tables in zip(self._streams, self._tables, strict=True):
+        for index, (stream, tables) in enumerate(zip(self._streams, self._tables, strict=True)):
             sounds, repeats = stream
             joined = batch.joined
             if sounds:
@@ -220,7 +244,12 @@ class Matcher:
             if repeats:
                 joined, origins = collapse_runs(joined)
                 origins = _int32(origins)
-            found = automaton.find_matches_as_indexes(joined, overlapping=True)
+            found: object
+            if self._scanners is not None:
+                found = self._scanners[index].scan(joined)  # int32 triples, no tuples
+            else:
+                automaton = self._reference_automata()[index]
+                found = automaton.find_matches_as_indexes(joined, overlapping=True)
             scans.append((found, origins, stream == PLAIN, *tables))
         deferred = bytearray(len(batch))
         for number in batch.mapped():
@@ -247,7 +276,8 @@ class Matcher:
     ) -> dict[int, list[CompactMatch]]:
         pending: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
         classes: str | None = None
-        for index, (stream, automaton) in enumerate(self._streams):
+        automata = self._reference_automata()
+        for index, (stream, automaton) in enumerate(zip(self._streams, automata, strict=True)):
             sounds, repeats = stream
             joined = batch.joined
             if sounds:
@@ -280,7 +310,7 @@ class Matcher:
         tables = self._tables
         best: dict[tuple[int, int, int], str] = {}
         for index, pattern, start, end in found:
-            stream = streams[index][0]
+            stream = streams[index]
             src_start, src_end = span(number, start, end)
             for payload in tables[index].payloads(pattern):
                 if payload.whole_word and not _whole_word(batch, number, plain, start, end):

@@ -1,0 +1,609 @@
+/*
+ * shenhe.text._cscan: the matcher's Aho-Corasick automaton, in C, over code points.
+ *
+ * ahocorasick_rs scans UTF-8 bytes: every str is encoded first, a CJK character costs three
+ * steps, and the byte offsets are mapped back. This automaton reads the str's own PEP 393
+ * data (1, 2 or 4 bytes a character) and steps once per code point.
+ *
+ * Layout:
+ * - Symbols. Every code point that occurs in a pattern gets a dense id from 1; 0 means "in no
+ *   pattern" and sends the automaton straight back to the root. The BMP maps through a table
+ *   of 65,536 ids, astral code points through a sorted array and a binary search.
+ * - States. The root's children are one dense row indexed by symbol. Every other state keeps
+ *   a 64-bit mask of its children's symbols modulo 64, so most misses cost no memory access
+ *   beyond the state itself; a single child is stored in the state, several in the state's
+ *   own open-addressing table (linear probing, at most half full) in one shared array.
+ * - Failure links and output chains are computed breadth first. A state's output chain lists
+ *   its own patterns, then those of its dictionary suffix: a whole chain is shared by every
+ *   state that ends in it, so there is exactly one output entry per pattern.
+ * - States and their tables are numbered breadth first, so the shallow states every scan
+ *   visits sit together in memory. (Tried and measured on the 65k-term dictionary: one global
+ *   edge hash, no masks, 32-bit masks with 16-byte states, states stored in their parent's
+ *   table: none was faster.)
+ *
+ * Matches come out ordered by end, then longest first (for patterns that are equal, by
+ * index): the set is exactly what ahocorasick_rs's find_matches_as_indexes(text,
+ * overlapping=True) gives, duplicate patterns each reported. Scanning a long text releases
+ * the GIL; the text and the automaton stay alive meanwhile, since the caller's call holds
+ * both, and neither can change.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BMP 0x10000
+#define NOGIL_FROM 4096 /* characters: shorter scans keep the GIL */
+
+typedef struct {
+    uint64_t children; /* bit (symbol % 64) set for each child's symbol */
+    uint32_t fail;
+    int32_t out;   /* first output entry, or -1 */
+    uint32_t edge; /* one child: the child; several: the base of its table */
+    uint32_t info; /* one child: its symbol << 5; several: the table's size is 2**info */
+} State;
+
+typedef struct {
+    uint32_t symbol, child; /* child 0: an empty slot */
+} Slot;
+
+typedef struct {
+    uint32_t state, symbol, child; /* state 0: an empty slot */
+} Edge; /* the trie's edges while it is built, in one hash table keyed by (state, symbol) */
+
+typedef struct {
+    int32_t pattern, length, next; /* next output entry of the chain, or -1 */
+} Output;
+
+typedef struct {
+    PyObject_HEAD
+    uint32_t *bmp;          /* BMP code point -> symbol */
+    uint32_t *astral;       /* sorted astral code points; symbol astral_base + index */
+    Py_ssize_t nastral;
+    uint32_t astral_base;
+    uint32_t nsymbols;      /* including 0 */
+    uint32_t *root;         /* symbol -> the root's child, 0 for none */
+    State *states;
+    uint32_t nstates;
+    Slot *slots;
+    size_t nslots;
+    Output *outputs;
+    Py_ssize_t npatterns;
+    size_t nbytes;
+} Automaton;
+
+static inline size_t edge_slot(uint32_t state, uint32_t symbol, int shift) {
+    uint64_t key = ((uint64_t)state << 32) | symbol;
+    return (size_t)((key * 0x9E3779B97F4A7C15ull) >> shift);
+}
+
+static inline uint32_t edge_get(const Edge *edges, size_t mask, int shift, uint32_t state,
+                                uint32_t symbol) {
+    size_t i = edge_slot(state, symbol, shift);
+    for (;;) {
+        const Edge *e = &edges[i];
+        if (e->state == state && e->symbol == symbol) return e->child;
+        if (e->state == 0) return 0;
+        i = (i + 1) & mask;
+    }
+}
+
+static inline void edge_put(Edge *edges, size_t mask, int shift, uint32_t state, uint32_t symbol,
+                            uint32_t child) {
+    size_t i = edge_slot(state, symbol, shift);
+    while (edges[i].state != 0) i = (i + 1) & mask;
+    edges[i].state = state;
+    edges[i].symbol = symbol;
+    edges[i].child = child;
+}
+
+static inline uint32_t slot_of(uint32_t symbol, uint32_t bits) {
+    return (symbol * 0x9E3779B1u) >> (32 - bits);
+}
+
+/* The child of state `s` along `symbol` (not 0), or 0. */
+static inline uint32_t child_of(const Slot *slots, const State *s, uint32_t symbol) {
+    if (!((s->children >> (symbol & 63)) & 1)) return 0;
+    uint32_t bits = s->info & 31;
+    if (!bits) return s->info >> 5 == symbol ? s->edge : 0;
+    uint32_t mask = (1u << bits) - 1, i = slot_of(symbol, bits);
+    const Slot *table = slots + s->edge;
+    for (;;) {
+        if (table[i].symbol == symbol) return table[i].child;
+        if (!table[i].child) return 0;
+        i = (i + 1) & mask;
+    }
+}
+
+static inline uint32_t astral_symbol(const Automaton *a, Py_UCS4 c) {
+    Py_ssize_t low = 0, high = a->nastral;
+    while (low < high) {
+        Py_ssize_t mid = (low + high) / 2;
+        if (a->astral[mid] < c) low = mid + 1;
+        else high = mid;
+    }
+    return low < a->nastral && a->astral[low] == c ? a->astral_base + (uint32_t)low : 0;
+}
+
+static inline uint32_t symbol_of(const Automaton *a, Py_UCS4 c) {
+    return c < BMP ? a->bmp[c] : astral_symbol(a, c);
+}
+
+/* ---- building ---------------------------------------------------------------------------- */
+
+typedef struct {
+    /* the trie as it is inserted, numbered in insertion order */
+    uint32_t *root;
+    Edge *edges;
+    size_t mask;
+    int shift;
+    uint32_t *symbol;      /* per state: the symbol of the edge into it */
+    int32_t *first_child;  /* per state */
+    int32_t *sibling;      /* per state: the next child of the same parent */
+    int32_t *own;          /* per state: its first own pattern, or -1 */
+    int32_t *next_own;     /* per pattern: the next pattern ending at the same state */
+    uint32_t nstates;
+} Trie;
+
+static void trie_free(Trie *t) {
+    free(t->root);
+    free(t->edges);
+    free(t->symbol);
+    free(t->first_child);
+    free(t->sibling);
+    free(t->own);
+    free(t->next_own);
+}
+
+static int compare_ucs4(const void *x, const void *y) {
+    Py_UCS4 a = *(const Py_UCS4 *)x, b = *(const Py_UCS4 *)y;
+    return (a > b) - (a < b);
+}
+
+static int table_size(size_t entries, size_t *mask, int *shift) {
+    int bits = 4;
+    while (((size_t)1 << bits) < 2 * entries + 2) bits++;
+    if (bits > 40) return -1;
+    *mask = ((size_t)1 << bits) - 1;
+    *shift = 64 - bits;
+    return 0;
+}
+
+/* Symbols for every code point of the patterns; the total length through `total`. */
+static int assign_symbols(Automaton *a, PyObject *const *items, Py_ssize_t n, size_t *total) {
+    size_t chars = 0, nastral = 0;
+    for (Py_ssize_t p = 0; p < n; p++) {
+        PyObject *s = items[p];
+        if (!PyUnicode_Check(s)) {
+            PyErr_Format(PyExc_TypeError, "pattern #%zd is a %.100s, not a str", p,
+                         Py_TYPE(s)->tp_name);
+            return -1;
+        }
+        if (PyUnicode_READY(s) < 0) return -1;
+        Py_ssize_t len = PyUnicode_GET_LENGTH(s);
+        if (len == 0) {
+            PyErr_Format(PyExc_ValueError,
+                         "pattern #%zd is empty: every pattern needs at least one character", p);
+            return -1;
+        }
+        if (len > INT32_MAX / 2) {
+            PyErr_Format(PyExc_ValueError, "pattern #%zd is too long", p);
+            return -1;
+        }
+        chars += (size_t)len;
+        if (PyUnicode_KIND(s) == PyUnicode_4BYTE_KIND) nastral += (size_t)len;
+    }
+    if (chars >= UINT32_MAX / 2) {
+        PyErr_SetString(PyExc_ValueError, "the patterns are too long together");
+        return -1;
+    }
+    a->bmp = calloc(BMP, sizeof(uint32_t));
+    Py_UCS4 *astral = malloc((nastral ? nastral : 1) * sizeof(Py_UCS4));
+    if (!a->bmp || !astral) {
+        free(astral);
+        PyErr_NoMemory();
+        return -1;
+    }
+    uint32_t next = 1;
+    size_t k = 0;
+    for (Py_ssize_t p = 0; p < n; p++) {
+        PyObject *s = items[p];
+        int kind = PyUnicode_KIND(s);
+        const void *data = PyUnicode_DATA(s);
+        for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(s); i++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, i);
+            if (c >= BMP) astral[k++] = c;
+            else if (!a->bmp[c]) a->bmp[c] = next++;
+        }
+    }
+    qsort(astral, k, sizeof(Py_UCS4), compare_ucs4);
+    size_t unique = 0;
+    for (size_t i = 0; i < k; i++)
+        if (!unique || astral[unique - 1] != astral[i]) astral[unique++] = astral[i];
+    a->astral = astral;
+    a->nastral = (Py_ssize_t)unique;
+    a->astral_base = next;
+    a->nsymbols = next + (uint32_t)unique;
+    *total = chars;
+    return 0;
+}
+
+/* Insert every pattern into the trie. */
+static int build_trie(const Automaton *a, PyObject *const *items, Py_ssize_t n, size_t chars,
+                      Trie *t) {
+    size_t states = chars + 1;
+    memset(t, 0, sizeof(*t));
+    if (table_size(states, &t->mask, &t->shift) < 0) goto nomem;
+    t->root = calloc(a->nsymbols, sizeof(uint32_t));
+    t->edges = calloc(t->mask + 1, sizeof(Edge));
+    t->symbol = malloc(states * sizeof(uint32_t));
+    t->first_child = malloc(states * sizeof(int32_t));
+    t->sibling = malloc(states * sizeof(int32_t));
+    t->own = malloc(states * sizeof(int32_t));
+    t->next_own = malloc((n ? n : 1) * sizeof(int32_t));
+    if (!t->root || !t->edges || !t->symbol || !t->first_child || !t->sibling || !t->own ||
+        !t->next_own)
+        goto nomem;
+    int32_t *ends = malloc((n ? n : 1) * sizeof(int32_t));
+    if (!ends) goto nomem;
+    t->nstates = 1;
+    t->first_child[0] = t->sibling[0] = t->own[0] = -1;
+    t->symbol[0] = 0;
+    for (Py_ssize_t p = 0; p < n; p++) {
+        PyObject *s = items[p];
+        int kind = PyUnicode_KIND(s);
+        const void *data = PyUnicode_DATA(s);
+        uint32_t state = 0;
+        for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(s); i++) {
+            uint32_t sym = symbol_of(a, PyUnicode_READ(kind, data, i));
+            uint32_t child = state ? edge_get(t->edges, t->mask, t->shift, state, sym)
+                                   : t->root[sym];
+            if (!child) {
+                child = t->nstates++;
+                if (state) edge_put(t->edges, t->mask, t->shift, state, sym, child);
+                else t->root[sym] = child;
+                t->symbol[child] = sym;
+                t->first_child[child] = t->own[child] = -1;
+                t->sibling[child] = t->first_child[state];
+                t->first_child[state] = (int32_t)child;
+            }
+            state = child;
+        }
+        ends[p] = (int32_t)state;
+    }
+    for (Py_ssize_t p = n - 1; p >= 0; p--) { /* each state's own patterns, by index */
+        t->next_own[p] = t->own[ends[p]];
+        t->own[ends[p]] = (int32_t)p;
+    }
+    free(ends);
+    return 0;
+nomem:
+    trie_free(t);
+    PyErr_NoMemory();
+    return -1;
+}
+
+/*
+ * Number the trie's states breadth first, then link failures and outputs in that order:
+ * a state's failure is shallower than it, so it is done by the time the state is reached.
+ */
+static int link_states(Automaton *a, const Trie *t, PyObject *const *items) {
+    uint32_t n = t->nstates;
+    uint32_t *order = malloc(n * sizeof(uint32_t)); /* new number -> old */
+    uint32_t *renumber = malloc(n * sizeof(uint32_t)); /* old number -> new */
+    a->states = calloc(n, sizeof(State));
+    a->root = calloc(a->nsymbols, sizeof(uint32_t));
+    a->outputs = malloc((a->npatterns ? a->npatterns : 1) * sizeof(Output));
+    if (!order || !renumber || !a->states || !a->root || !a->outputs) goto nomem;
+    a->nstates = n;
+    /* The root's children are pushed by ascending symbol via the dense row; deeper ones in
+     * sibling order: any order works, breadth first is what matters. */
+    uint32_t head = 0, tail = 0;
+    order[tail] = 0;
+    renumber[0] = tail++;
+    for (uint32_t sym = 1; sym < a->nsymbols; sym++)
+        if (t->root[sym]) {
+            order[tail] = t->root[sym];
+            renumber[t->root[sym]] = tail++;
+        }
+    head = 1;
+    while (head < tail) {
+        uint32_t old = order[head++];
+        for (int32_t c = t->first_child[old]; c >= 0; c = t->sibling[c]) {
+            order[tail] = (uint32_t)c;
+            renumber[c] = tail++;
+        }
+    }
+    for (uint32_t sym = 1; sym < a->nsymbols; sym++) a->root[sym] = renumber[t->root[sym]];
+    /* Each state's child table, at most half full, laid out in breadth-first order. */
+    size_t slots = 0;
+    for (uint32_t v = 1; v < n; v++) {
+        uint32_t children = 0, bits = 1;
+        int32_t first = t->first_child[order[v]];
+        for (int32_t c = first; c >= 0; c = t->sibling[c]) children++;
+        if (children == 1) {
+            a->states[v].edge = renumber[first];
+            a->states[v].info = t->symbol[first] << 5;
+            a->states[v].children = (uint64_t)1 << (t->symbol[first] & 63);
+        }
+        if (children <= 1) continue;
+        while ((1u << bits) < 2 * children) bits++;
+        a->states[v].edge = (uint32_t)slots;
+        a->states[v].info = bits;
+        slots += (size_t)1 << bits;
+        if (slots >= UINT32_MAX) goto nomem;
+    }
+    a->nslots = slots;
+    a->slots = calloc(slots ? slots : 1, sizeof(Slot));
+    if (!a->slots) goto nomem;
+    for (uint32_t v = 1; v < n; v++) {
+        State *s = &a->states[v];
+        uint32_t bits = s->info & 31, mask = (1u << bits) - 1;
+        if (!bits) continue;
+        Slot *table = a->slots + s->edge;
+        for (int32_t c = t->first_child[order[v]]; c >= 0; c = t->sibling[c]) {
+            uint32_t sym = t->symbol[c], i = slot_of(sym, bits);
+            while (table[i].child) i = (i + 1) & mask;
+            table[i].symbol = sym;
+            table[i].child = renumber[c];
+            s->children |= (uint64_t)1 << (sym & 63);
+        }
+    }
+    a->states[0].out = -1;
+    int32_t outputs = 0;
+    for (uint32_t v = 0; v < n; v++) {
+        uint32_t old = order[v];
+        for (int32_t c = t->first_child[old]; c >= 0; c = t->sibling[c]) {
+            uint32_t sym = t->symbol[c], child = renumber[c], fail = 0;
+            if (v) {
+                uint32_t f = a->states[v].fail;
+                for (;;) {
+                    if (!f) {
+                        fail = a->root[sym];
+                        break;
+                    }
+                    fail = child_of(a->slots, &a->states[f], sym);
+                    if (fail) break;
+                    f = a->states[f].fail;
+                }
+            }
+            State *s = &a->states[child];
+            s->fail = fail;
+            s->out = a->states[fail].out;
+            for (int32_t p = t->own[c], last = -1; p >= 0; p = t->next_own[p]) {
+                Output o = {(int32_t)p, (int32_t)PyUnicode_GET_LENGTH(items[p]),
+                            a->states[fail].out};
+                a->outputs[outputs] = o;
+                if (last < 0) s->out = outputs;
+                else a->outputs[last].next = outputs;
+                last = outputs++;
+            }
+        }
+    }
+    free(order);
+    free(renumber);
+    return 0;
+nomem:
+    free(order);
+    free(renumber);
+    PyErr_NoMemory();
+    return -1;
+}
+
+static void automaton_dealloc(Automaton *a) {
+    free(a->bmp);
+    free(a->astral);
+    free(a->root);
+    free(a->states);
+    free(a->slots);
+    free(a->outputs);
+    Py_TYPE(a)->tp_free((PyObject *)a);
+}
+
+static PyObject *automaton_new(PyTypeObject *type, PyObject *args, PyObject *kwargs) {
+    static char *names[] = {"patterns", NULL};
+    PyObject *patterns;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O:Automaton", names, &patterns)) return NULL;
+    if (PyUnicode_Check(patterns)) {
+        PyErr_SetString(PyExc_TypeError, "patterns must be a list of str, not one str");
+        return NULL;
+    }
+    PyObject *seq = PySequence_Fast(patterns, "patterns must be a list of str");
+    if (!seq) return NULL;
+    Automaton *a = (Automaton *)type->tp_alloc(type, 0);
+    if (!a) {
+        Py_DECREF(seq);
+        return NULL;
+    }
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject *const *items = PySequence_Fast_ITEMS(seq);
+    a->npatterns = n;
+    size_t chars = 0;
+    Trie trie;
+    if (n > INT32_MAX / 2) {
+        PyErr_SetString(PyExc_ValueError, "too many patterns");
+        goto fail;
+    }
+    if (assign_symbols(a, items, n, &chars) < 0) goto fail;
+    if (build_trie(a, items, n, chars, &trie) < 0) goto fail;
+    int linked = link_states(a, &trie, items);
+    trie_free(&trie);
+    if (linked < 0) goto fail;
+    a->nbytes = sizeof(Automaton) + BMP * sizeof(uint32_t) + a->nastral * sizeof(uint32_t) +
+                a->nsymbols * sizeof(uint32_t) + a->nstates * sizeof(State) +
+                a->nslots * sizeof(Slot) + (size_t)n * sizeof(Output);
+    Py_DECREF(seq);
+    return (PyObject *)a;
+fail:
+    Py_DECREF(seq);
+    Py_DECREF(a);
+    return NULL;
+}
+
+/* ---- scanning ---------------------------------------------------------------------------- */
+
+typedef struct {
+    int32_t *data;
+    size_t len, cap; /* in int32s */
+} Triples;
+
+static int emit(Triples *m, int32_t pattern, int32_t start, int32_t end) {
+    if (m->len + 3 > m->cap) {
+        size_t cap = m->cap ? 2 * m->cap : 3 * 1024;
+        int32_t *grown = realloc(m->data, cap * sizeof(int32_t));
+        if (!grown) return -1;
+        m->data = grown;
+        m->cap = cap;
+    }
+    m->data[m->len++] = pattern;
+    m->data[m->len++] = start;
+    m->data[m->len++] = end;
+    return 0;
+}
+
+/* The state after reading `symbol` (not 0) in `state`: its child, else its failure's, and
+ * so on; a state that fails to the root (the root too) falls back on the root's dense row. */
+static inline uint32_t step(const State *states, const Slot *slots, const uint32_t *root,
+                            uint32_t state, uint32_t symbol) {
+    for (;;) {
+        const State *s = &states[state];
+        uint32_t next = child_of(slots, s, symbol);
+        if (next) return next;
+        if (!s->fail) return root[symbol];
+        state = s->fail;
+    }
+}
+
+#define SCAN_LOOP(TYPE)                                                                       \
+    do {                                                                                      \
+        const TYPE *chars = data;                                                             \
+        for (Py_ssize_t i = 0; i < len; i++) {                                                \
+            Py_UCS4 c = chars[i];                                                             \
+            uint32_t sym = sizeof(TYPE) < 4 || c < BMP ? bmp[c] : astral_symbol(a, c);        \
+            state = sym ? step(states, slots, root, state, sym) : 0;                          \
+            for (int32_t o = states[state].out; o >= 0; o = outputs[o].next) {                \
+                int32_t end = (int32_t)(i + 1);                                               \
+                if (emit(m, outputs[o].pattern, end - outputs[o].length, end) < 0) return -1; \
+            }                                                                                 \
+        }                                                                                     \
+    } while (0)
+
+/* Every match in the text, as triples; -1 when out of memory. Runs without the GIL. */
+static int scan_into(const Automaton *a, int kind, const void *data, Py_ssize_t len, Triples *m) {
+    const uint32_t *bmp = a->bmp, *root = a->root;
+    const State *states = a->states;
+    const Slot *slots = a->slots;
+    const Output *outputs = a->outputs;
+    uint32_t state = 0;
+    if (kind == PyUnicode_1BYTE_KIND) SCAN_LOOP(Py_UCS1);
+    else if (kind == PyUnicode_2BYTE_KIND) SCAN_LOOP(Py_UCS2);
+    else SCAN_LOOP(Py_UCS4);
+    return 0;
+}
+
+static int scan_text(Automaton *a, PyObject *text, Triples *m) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_Format(PyExc_TypeError, "text must be a str, not %.100s", Py_TYPE(text)->tp_name);
+        return -1;
+    }
+    if (PyUnicode_READY(text) < 0) return -1;
+    Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+    if (len > INT32_MAX - 1) {
+        PyErr_SetString(PyExc_ValueError, "text is too long to scan (over 2**31 characters)");
+        return -1;
+    }
+    int kind = PyUnicode_KIND(text), failed;
+    const void *data = PyUnicode_DATA(text);
+    memset(m, 0, sizeof(*m));
+    if (len >= NOGIL_FROM) {
+        Py_BEGIN_ALLOW_THREADS
+        failed = scan_into(a, kind, data, len, m);
+        Py_END_ALLOW_THREADS
+    } else {
+        failed = scan_into(a, kind, data, len, m);
+    }
+    if (failed) {
+        free(m->data);
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *automaton_scan(Automaton *a, PyObject *text) {
+    Triples m;
+    if (scan_text(a, text, &m) < 0) return NULL;
+    PyObject *out = PyBytes_FromStringAndSize((const char *)m.data, m.len * sizeof(int32_t));
+    free(m.data);
+    return out;
+}
+
+static PyObject *automaton_find(Automaton *a, PyObject *text) {
+    Triples m;
+    if (scan_text(a, text, &m) < 0) return NULL;
+    PyObject *out = PyList_New((Py_ssize_t)(m.len / 3));
+    for (size_t i = 0; out && i < m.len; i += 3) {
+        PyObject *item = Py_BuildValue("(iii)", m.data[i], m.data[i + 1], m.data[i + 2]);
+        if (!item) Py_CLEAR(out);
+        else PyList_SET_ITEM(out, (Py_ssize_t)(i / 3), item);
+    }
+    free(m.data);
+    return out;
+}
+
+static Py_ssize_t automaton_len(Automaton *a) { return a->npatterns; }
+
+static PyObject *automaton_nbytes(Automaton *a, void *closure) {
+    return PyLong_FromSize_t(a->nbytes);
+}
+
+static PyObject *automaton_states(Automaton *a, void *closure) {
+    return PyLong_FromUnsignedLong(a->nstates);
+}
+
+static PyMethodDef automaton_methods[] = {
+    {"find", (PyCFunction)automaton_find, METH_O,
+     "find(text) -> list of (pattern index, start, end), every overlapping match, in code "
+     "points, ordered by end, then longest first."},
+    {"scan", (PyCFunction)automaton_scan, METH_O,
+     "scan(text) -> bytes: the matches of find(text) as native int32 triples "
+     "(pattern, start, end), one Python object in all."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef automaton_getset[] = {
+    {"nbytes", (getter)automaton_nbytes, NULL, "memory the automaton holds, in bytes", NULL},
+    {"states", (getter)automaton_states, NULL, "the number of trie states, root included", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PySequenceMethods automaton_as_sequence = {.sq_length = (lenfunc)automaton_len};
+
+static PyTypeObject AutomatonType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "shenhe.text._cscan.Automaton",
+    .tp_basicsize = sizeof(Automaton),
+    .tp_dealloc = (destructor)automaton_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Automaton(patterns: list[str]): an immutable Aho-Corasick automaton over code "
+              "points. len() is the number of patterns.",
+    .tp_methods = automaton_methods,
+    .tp_getset = automaton_getset,
+    .tp_as_sequence = &automaton_as_sequence,
+    .tp_new = automaton_new,
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_cscan", NULL, -1, NULL};
+
+PyMODINIT_FUNC PyInit__cscan(void) {
+    if (PyType_Ready(&AutomatonType) < 0) return NULL;
+    PyObject *m = PyModule_Create(&module);
+    if (!m) return NULL;
+    Py_INCREF(&AutomatonType);
+    if (PyModule_AddObject(m, "Automaton", (PyObject *)&AutomatonType) < 0) {
+        Py_DECREF(&AutomatonType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}
