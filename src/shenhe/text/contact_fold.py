@@ -70,9 +70,7 @@ def fold_many(texts: Sequence[str]) -> list[tuple[str, list[int] | None]]:
     """
     if not texts:
         return []
-    joined, starts, origins, _ = _kernel().fold_batch(list(texts))
-    if p.ANY_NUMERAL.search(joined):
-        joined = p.NUMERAL_RUN.sub(_numerals_to_digits, joined)
+    joined, starts, origins = fold_joined(texts)
     ends = [start - 1 for start in starts[1:]]
     ends.append(len(joined))
     folds: list[tuple[str, list[int] | None]] = []
@@ -80,6 +78,15 @@ def fold_many(texts: Sequence[str]) -> list[tuple[str, list[int] | None]]:
         same = end - start == len(text)
         folds.append((joined[start:end], None if same else list(origins[start:end])))
     return folds
+
+
+def fold_joined(texts: Sequence[str]) -> tuple[str, list[int], Sequence[int]]:
+    """The texts folded as `fold` folds each, joined by U+0000: the joined string, where each
+    text starts in it, and for each of its characters the index it came from in its text."""
+    joined, starts, origins, _ = _kernel().fold_batch(list(texts))
+    if p.ANY_NUMERAL.search(joined):
+        joined = p.NUMERAL_RUN.sub(_numerals_to_digits, joined)
+    return joined, starts, origins
 
 
 @lru_cache(maxsize=1)
