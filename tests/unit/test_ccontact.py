@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shenhe.text import contact_scan
+from shenhe.text import contact_fold, contact_patterns, contact_scan
 from shenhe.text.contacts import Contact, find_contacts, find_contacts_many
 
 needs_c = pytest.mark.skipif(
@@ -42,6 +42,7 @@ _ADDRESSES = [
     ".", "。", "点", "dot", " dot ", "(.)", "[dot]", "(点)", "com", "cn", "www", "t.me/",
     "http://", "hxxps://", "/", "at", "@", "(at)", ")", "]", "x dot com", "abc (dot) cn",
     "bb9.app", "xx点com", "a.b@example.com", "a at b。cn", "www.abc.cn/x", "t.me/abcde",
+    "a@b.qwe",
 ]  # fmt: skip
 _NOISE = ["é", "𝐚", "ⓥ", "Ⓠ", "ｑ", "½", "的", "我", "\x00", "\n"]
 _PIECES = st.sampled_from(_CUES + _GAPS + _NUMBERS + _UNITS + _WORDS + _ADDRESSES + _NOISE)
@@ -117,3 +118,15 @@ def test_c_and_python_parsers_agree_on_every_row_of_the_corpus() -> None:
         numbers = range(len(chunk))
         found = find_contacts_many(chunk, numbers)
         assert found == _python(chunk, numbers), f"rows {begin} to {begin + len(chunk)}"
+
+
+_NUMERAL_CHARS = "0123456789一二三四五六七八九〇零壹两幺○◯" + " -.·/()_元周号点十x"
+_NUMERAL_TEXT = st.text(alphabet=_NUMERAL_CHARS, max_size=40)
+
+
+@needs_c
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_NUMERAL_TEXT, max_size=6).map("\x00".join))
+def test_numerals_become_digits_in_c_as_in_python(joined: str) -> None:
+    expected = contact_patterns.NUMERAL_RUN.sub(contact_fold._numerals_to_digits, joined)
+    assert contact_scan.numerals_to_digits(joined) == expected

@@ -34,8 +34,13 @@ enum {
     K_CUE = 1 << 12,        /* a cue's first character */
     K_UNIT = 1 << 13,       /* after a bare number: an amount, a date, a count */
     K_CUED_UNIT = 1 << 14,  /* after a cued number */
-    K_UNIT_BEFORE = 1 << 15 /* before a number: 第 ¥ $ ￥ */
+    K_UNIT_BEFORE = 1 << 15, /* before a number: 第 ¥ $ ￥ */
+    K_NUMERAL = 1 << 16,     /* a Chinese numeral (or ○) that stands for a digit in a run */
+    K_COUNTED = 1 << 17,     /* a numeral that counts toward a run's length (str.isalnum) */
+    K_MEASURE = 1 << 18,     /* after a run: its last numerals count something */
 };
+#define DIGIT_SHIFT 24       /* bits 24 to 27: the digit a numeral stands for */
+#define MIN_NUMERAL_RUN 5
 
 #define CH_HAO 0x53F7     /* 号 */
 #define CH_MA 0x7801      /* 码 */
@@ -562,30 +567,56 @@ static int bare_numbers(const Text *t, Hits *hits) {
     }
 }
 
-/* A dot as contact_patterns._DOT writes it, between a name and a letter: the text might hold
- * a domain (and an e-mail address), which the Python path reads. Every _DOMAIN has one: its
- * last dot comes after a label's letter or digit and before the TLD's first letter. */
-static int may_hold_address(const Text *t) {
-    int slash = 0, scheme = 0;
+/* 1 where the word at j (a maximal run of [a-z0-9-]) is a top-level domain of `tlds`, 0 where
+ * not, -1 on error. */
+static int tld_at(const Text *t, Py_ssize_t j, PyObject *tlds) {
+    Py_ssize_t k = j;
+    for (Py_UCS4 c = at(t, k); is_lower(c) || is_digit(c) || c == '-'; c = at(t, k)) k++;
+    PyObject *word = PyUnicode_Substring(t->string, j, k);
+    if (!word) return -1;
+    int found = PySet_Contains(tlds, word);
+    Py_DECREF(word);
+    return found;
+}
+
+/* 1 where the text might hold an address, which the Python path reads (-1 on error).
+ *
+ * A web address written with its scheme has "/" and http or hxxp. Every other address that
+ * contacts._domains or contacts._emails reports has a dot as contact_patterns._DOT writes it
+ * (`\s{0,2}[.。点]\s{0,2}` after a label's letter or digit, `\s+dot\s+`, or a bracket and
+ * `\s?`) right before the last name of its host, and that name is one of `tlds`, unless an
+ * "@" makes it an e-mail address, which takes any name after its dot. */
+static int may_hold_address(const Text *t, PyObject *tlds) {
+    int slash = 0, scheme = 0, at_sign = 0, dotted = 0;
     for (Py_ssize_t i = t->lo; i < t->hi; i++) {
         Py_UCS4 c = at(t, i);
+        Py_ssize_t after = -1;  /* where a name would start after a dot at i */
         if (c == '/') {
             slash = 1;
-        } else if (c == 'p') {  /* https? and hxxps? before "/" */
+        } else if (c == '@') {
+            at_sign = 1;
+        } else if (c == 'p') {  /* https? and hxxps? */
             scheme = scheme || literal(t, i - 3, "htt") || literal(t, i - 3, "hxx");
-        } else if (c == '.' || c == CH_FULL_STOP || c == CH_DOT) {  /* \s{0,2}[.。点]\s{0,2} */
-            Py_ssize_t before = i - 1, after = i + 1;
+        } else if (c == '.' || c == CH_FULL_STOP || c == CH_DOT) {
+            Py_ssize_t before = i - 1;
             for (int k = 0; k < 2 && is_space(t, before); k++) before--;
+            if (is_lower(at(t, before)) || is_digit(at(t, before))) {
+                after = i + 1;
+                for (int k = 0; k < 2 && is_space(t, after); k++) after++;
+            }
+        } else if (c == ')' || c == ']') {
+            after = i + 1;
             for (int k = 0; k < 2 && is_space(t, after); k++) after++;
-            Py_UCS4 b = at(t, before);
-            if ((is_lower(b) || is_digit(b)) && is_lower(at(t, after))) return 1;
-        } else if (c == ')' || c == ']') {  /* [(\[]\s?(?:dot|\.|点)\s?[)\]]\s? */
-            if (is_lower(at(t, i + 1)) || (is_space(t, i + 1) && is_lower(at(t, i + 2)))) return 1;
-        } else if (c == 't') {  /* \s+dot\s+ */
-            if (literal(t, i - 2, "do") && is_space(t, i - 3) && is_space(t, i + 1)) return 1;
+        } else if (c == 't' && literal(t, i - 2, "do") && is_space(t, i - 3) && is_space(t, i + 1)) {
+            after = i + 1;
+            while (is_space(t, after)) after++;
         }
+        if (after < 0 || !is_lower(at(t, after))) continue;
+        dotted = 1;
+        int tld = tld_at(t, after, tlds);
+        if (tld) return tld;
     }
-    return slash && scheme;
+    return (at_sign && dotted) || (slash && scheme);
 }
 
 /* contacts._find's order: by start, the longer first, ties in the order found. */
@@ -653,18 +684,19 @@ static PyObject *contacts_of(Hits *h, PyObject *text, const int32_t *origins, Py
     return list;
 }
 
-/* find_batch(texts, numbers, joined, starts, origins, table, contact_type) -> (dict, list):
+/* find_batch(texts, numbers, joined, starts, origins, table, tlds, contact_type)
+ * -> (dict, list):
  * by numbers[k], in order, the contacts of each texts[k] that holds one, and None for each
  * text that might hold an address, whose k the list gives: the caller finds those in Python.
  * `joined` folds texts[k] from starts[k] on; `origins` (int32) maps each of its characters to
  * its index in the text it came from. */
 static PyObject *find_batch(PyObject *self, PyObject *args) {
-    PyObject *texts, *numbers, *joined, *starts;
+    PyObject *texts, *numbers, *joined, *starts, *tlds;
     Py_buffer origins_buf, table_buf;
     PyTypeObject *type;
-    if (!PyArg_ParseTuple(args, "O!O!UO!y*y*O!", &PyList_Type, &texts, &PyList_Type, &numbers,
+    if (!PyArg_ParseTuple(args, "O!O!UO!y*y*O!O!", &PyList_Type, &texts, &PyList_Type, &numbers,
                           &joined, &PyList_Type, &starts, &origins_buf, &table_buf,
-                          &PyType_Type, &type))
+                          &PyFrozenSet_Type, &tlds, &PyType_Type, &type))
         return NULL;
     PyObject *found = NULL, *pending = NULL, *empty = NULL, *result = NULL;
     Hits hits = {NULL, 0, 0};
@@ -694,7 +726,9 @@ static PyObject *find_batch(PyObject *self, PyObject *args) {
             PyErr_SetString(PyExc_ValueError, "starts do not fit the joined string");
             goto fail;
         }
-        if (may_hold_address(&t)) {
+        int address = may_hold_address(&t, tlds);
+        if (address < 0) goto fail;
+        if (address) {
             PyObject *at_k = PyLong_FromSsize_t(k);
             int failed = !at_k || PyDict_SetItem(found, number, Py_None) < 0 ||
                          PyList_Append(pending, at_k) < 0;
@@ -723,8 +757,98 @@ fail:
     return result;
 }
 
+/* A digit or a numeral: a member of contact_patterns.NUMERAL_RUN. */
+static inline int is_member(const Text *t, Py_ssize_t i) {
+    return is_digit(at(t, i)) || (cls(t, i) & K_NUMERAL);
+}
+
+/* contact_patterns.NUMERAL_RUN at i: its end, or -1. The first member, four members or
+ * separators after it, and a numeral at i or after the digits and separators from i + 1.
+ * Where that last test fails, it fails up to the end of those digits and separators too:
+ * `*next` says where the search goes on. */
+static Py_ssize_t numeral_run_end(const Text *t, Py_ssize_t i, Py_ssize_t *next) {
+    *next = i + 1;
+    if (!is_member(t, i)) return -1;
+    for (Py_ssize_t k = i + 1; k < i + MIN_NUMERAL_RUN; k++)
+        if (!is_member(t, k) && !(cls(t, k) & K_DIGIT_SEP)) return -1;
+    if (!(cls(t, i) & K_NUMERAL)) {
+        Py_ssize_t k = i + 1;
+        while (is_digit(at(t, k)) || (cls(t, k) & K_DIGIT_SEP)) k++;
+        if (!(cls(t, k) & K_NUMERAL)) {
+            *next = k;
+            return -1;
+        }
+    }
+    Py_ssize_t j = i + 1;
+    while (is_member(t, j)) j++;
+    for (;;) {
+        Py_ssize_t k = j;
+        int seps = 0;
+        while (seps < 3 && (cls(t, k) & K_DIGIT_SEP)) { k++; seps++; }
+        if (!seps || !is_member(t, k)) return j;
+        while (is_member(t, k)) k++;
+        j = k;
+    }
+}
+
+/* contact_fold._numerals_to_digits of the run [i, end) into out: 1 if it changed. */
+static int run_to_digits(const Text *t, Py_ssize_t i, Py_ssize_t end, Py_UCS4 *out) {
+    Py_ssize_t keep = end;
+    if (cls(t, end) & K_MEASURE)  /* 2680一周: the 一 counts the week */
+        while (keep > i && (cls(t, keep - 1) & K_NUMERAL)) keep--;
+    Py_ssize_t counted = 0;
+    for (Py_ssize_t k = i; k < keep; k++)
+        counted += is_digit(at(t, k)) || (cls(t, k) & K_COUNTED);
+    if (counted < MIN_NUMERAL_RUN) return 0;
+    int changed = 0;
+    for (Py_ssize_t k = i; k < keep; k++) {
+        uint32_t c = cls(t, k);
+        if (c & K_NUMERAL) {
+            out[k] = (Py_UCS4)('0' + ((c >> DIGIT_SHIFT) & 0xF));
+            changed = 1;
+        }
+    }
+    return changed;
+}
+
+/* numerals_to_digits(s, table) -> str: contact_fold turns the numerals of digit runs into
+ * digits with contact_patterns.NUMERAL_RUN.sub; this is the same, in one pass. */
+static PyObject *numerals_to_digits(PyObject *self, PyObject *args) {
+    PyObject *string;
+    Py_buffer table_buf;
+    if (!PyArg_ParseTuple(args, "Uy*", &string, &table_buf)) return NULL;
+    PyObject *result = NULL;
+    Py_UCS4 *out = NULL;
+    if (table_buf.len != (Py_ssize_t)(0x10000 * sizeof(uint32_t))) {
+        PyErr_SetString(PyExc_ValueError, "table must hold one uint32 per BMP code point");
+        goto done;
+    }
+    Py_ssize_t length = PyUnicode_GET_LENGTH(string);
+    Text t = {string, PyUnicode_KIND(string), PyUnicode_DATA(string), 0, length,
+              (const uint32_t *)table_buf.buf};
+    Py_ssize_t i = 0;
+    int changed = 0;
+    while (i < length) {
+        Py_ssize_t next, end = numeral_run_end(&t, i, &next);
+        if (end < 0) {
+            i = next;
+            continue;
+        }
+        if (!out && !(out = PyUnicode_AsUCS4Copy(string))) goto done;
+        changed |= run_to_digits(&t, i, end, out);
+        i = end;
+    }
+    if (changed) result = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, length);
+    else result = Py_NewRef(string);
+done:
+    PyMem_Free(out);
+    PyBuffer_Release(&table_buf);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"find_batch", find_batch, METH_VARARGS, "The contacts of a batch of folded texts."},
+    {"numerals_to_digits", numerals_to_digits, METH_VARARGS, "Numerals of digit runs as digits."},
     {NULL, NULL, 0, NULL},
 };
 

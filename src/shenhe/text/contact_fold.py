@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from shenhe.text import contact_patterns as p
 from shenhe.text.charmap import CharOptions, char_table
+from shenhe.text.contact_scan import numerals_to_digits
 from shenhe.text.kernel import KEEP, MAX_CP, MULTI, Kernel, contact_gate
 
 
@@ -85,7 +86,8 @@ def fold_joined(texts: Sequence[str]) -> tuple[str, list[int], Sequence[int]]:
     text starts in it, and for each of its characters the index it came from in its text."""
     joined, starts, origins, _ = _kernel().fold_batch(list(texts))
     if p.ANY_NUMERAL.search(joined):
-        joined = p.NUMERAL_RUN.sub(_numerals_to_digits, joined)
+        in_c = numerals_to_digits(joined)  # the same, in C where it was built
+        joined = in_c if in_c is not None else p.NUMERAL_RUN.sub(_numerals_to_digits, joined)
     return joined, starts, origins
 
 

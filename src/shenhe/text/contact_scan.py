@@ -2,7 +2,9 @@
 
 `find_batch` hands a batch folded by `contact_fold.fold_joined` to the C parsers, which find
 what `contacts._hits` finds in each text: the ids after cues and the bare phone numbers. A
-text that might hold an address (e-mail, URL) comes back as None for the Python path to read.
+text that might hold an address (e-mail, URL: a dot before a top-level domain of
+`contact_patterns.TLDS`, or before any name where an "@" stands) comes back as None for the
+Python path to read.
 The C code spells out the patterns of `contact_patterns`; the character sets it needs come
 from there too, laid out here as one uint32 of class bits per BMP code point.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import array
 import re
+import string
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
@@ -25,8 +28,10 @@ except ImportError:  # pragma: no cover - exercised where no C compiler was avai
 # The class bits of `scan_table`, in the order `_ccontact.c` numbers them.
 _BITS = (
     "space", "gap", "wei", "xin", "v_after", "plus", "plus_wei", "v_x", "wei_alone", "kou",
-    "kou_alone", "digit_sep", "cue", "unit", "cued_unit", "unit_before",
+    "kou_alone", "digit_sep", "cue", "unit", "cued_unit", "unit_before", "numeral", "counted",
+    "measure",
 )  # fmt: skip
+_DIGIT_SHIFT = 24  # bits 24 to 27: the digit a numeral stands for
 
 
 @lru_cache(maxsize=1)
@@ -50,14 +55,31 @@ def scan_table() -> bytes:
         "unit": frozenset(p.UNITS),
         "cued_unit": frozenset(p.CUED_UNITS),
         "unit_before": p.UNIT_BEFORE,
+        "numeral": frozenset(p.NUMERALS),
+        "counted": frozenset(c for c in p.NUMERALS if c.isalnum()),  # as _numerals_to_digits
+        "measure": p.MEASURE_AFTER,
     }
     assert tuple(sets) == _BITS, "the C parsers number the sets in this order"
+    assert all(char.isalnum() for char in string.digits), "digits count toward a run"
+    assert not any(char.isalnum() for char in p.DIGIT_SEP_CHARS), "separators do not count"
+    assert p.DISGUISED_TLDS <= p.TLDS, "the C address test looks for names of TLDS only"
     table = array.array("I", bytes(0x40000))
     for bit, name in enumerate(_BITS):
         for char in sets[name]:
             table[ord(char)] |= 1 << bit
+    for numeral, digit in p.NUMERALS.items():
+        table[ord(numeral)] |= int(digit) << _DIGIT_SHIFT
     assert table[0] == 0, "U+0000 joins the texts of a batch and must be in no set"
     return table.tobytes()
+
+
+def numerals_to_digits(joined: str) -> str | None:
+    """`joined` with the numerals of its digit runs as digits, as `contact_fold` turns them
+    with `contact_patterns.NUMERAL_RUN`; None without the extension."""
+    if _ccontact is None:
+        return None
+    digits: str = _ccontact.numerals_to_digits(joined, scan_table())
+    return digits
 
 
 def find_batch(
@@ -77,6 +99,6 @@ def find_batch(
     if not isinstance(origins, memoryview):
         origins = array.array("i", origins)
     found: tuple[dict[int, Any], list[int]] = _ccontact.find_batch(
-        texts, numbers, joined, starts, origins, scan_table(), contact_type
+        texts, numbers, joined, starts, origins, scan_table(), p.TLDS, contact_type
     )
     return found
