@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from shenhe import Screener
 from shenhe.text import contact_fold, contact_patterns, contact_scan
 from shenhe.text.contacts import Contact, find_contacts, find_contacts_many
 
@@ -130,3 +131,20 @@ _NUMERAL_TEXT = st.text(alphabet=_NUMERAL_CHARS, max_size=40)
 def test_numerals_become_digits_in_c_as_in_python(joined: str) -> None:
     expected = contact_patterns.NUMERAL_RUN.sub(contact_fold._numerals_to_digits, joined)
     assert contact_scan.numerals_to_digits(joined) == expected
+
+
+def test_without_the_c_parsers_verdicts_are_the_same(default_screener: Screener) -> None:
+    texts = [
+        "加我薇信:abc12345，小额贷款当天放款",
+        "qq:499-333-794先给 电话 138 0013 8000",
+        "打开 xx点com 领取，或发邮件到 a.b@example.com",
+        "扣扣:二二四一六八二二六六",
+        "你好",
+        "",
+    ]
+    with_c = default_screener.screen_batch(texts)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(contact_scan, "_ccontact", None)
+        without = default_screener.screen_batch(texts)
+    assert [verdict.to_dict() for verdict in without] == [verdict.to_dict() for verdict in with_c]
+    assert [len(verdict.contacts) for verdict in with_c] == [1, 2, 2, 1, 0, 0]
