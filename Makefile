@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 C_SOURCES := src/shenhe/text/_cfold.c src/shenhe/text/_cverify.c src/shenhe/text/_cscan.c \
-	src/shenhe/screening/_cscore.c
+	src/shenhe/text/_ccontact.c src/shenhe/screening/_cscore.c
 # Apps `make run` seeds an empty registry with (`shenhe demo seed`): 1,000 take about 12 s,
 # 5,000 about a minute; `make run DEMO_APPS=5000` for the full demo.
 DEMO_APPS ?= 1000

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from shenhe.text import contact_patterns as p
 from shenhe.text.charmap import CharOptions, char_table
+from shenhe.text.contact_scan import numerals_to_digits
 from shenhe.text.kernel import KEEP, MAX_CP, MULTI, Kernel, contact_gate
 
 
@@ -70,9 +71,7 @@ def fold_many(texts: Sequence[str]) -> list[tuple[str, list[int] | None]]:
     """
     if not texts:
         return []
-    joined, starts, origins, _ = _kernel().fold_batch(list(texts))
-    if p.ANY_NUMERAL.search(joined):
-        joined = p.NUMERAL_RUN.sub(_numerals_to_digits, joined)
+    joined, starts, origins = fold_joined(texts)
     ends = [start - 1 for start in starts[1:]]
     ends.append(len(joined))
     folds: list[tuple[str, list[int] | None]] = []
@@ -80,6 +79,16 @@ def fold_many(texts: Sequence[str]) -> list[tuple[str, list[int] | None]]:
         same = end - start == len(text)
         folds.append((joined[start:end], None if same else list(origins[start:end])))
     return folds
+
+
+def fold_joined(texts: Sequence[str]) -> tuple[str, list[int], Sequence[int]]:
+    """The texts folded as `fold` folds each, joined by U+0000: the joined string, where each
+    text starts in it, and for each of its characters the index it came from in its text."""
+    joined, starts, origins, _ = _kernel().fold_batch(list(texts))
+    if p.ANY_NUMERAL.search(joined):
+        in_c = numerals_to_digits(joined)  # the same, in C where it was built
+        joined = in_c if in_c is not None else p.NUMERAL_RUN.sub(_numerals_to_digits, joined)
+    return joined, starts, origins
 
 
 @lru_cache(maxsize=1)

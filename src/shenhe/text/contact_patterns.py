@@ -92,27 +92,33 @@ RAW_NUMERAL_CHAR = re.compile(f"[{_RAW_NUM}]")
 RAW_SEP_CHAR = re.compile(_RAW_SEP)
 
 # Between a cue and the id: spaces, punctuation and little words (号, 是, 搜索, id …).
-_GAP = (
-    r"(?:[\s:=>~\-—–_|/\\()\[\]{}（）【】「」《》<\"'“”‘’*,，、.\ufe0f]"
-    r"|号码?|是|为|id|账号|搜索?|加|联系|聊)"
-)
+GAP_CHAR = r"[\s:=>~\-—–_|/\\()\[\]{}（）【】「」《》<\"'“”‘’*,，、.\ufe0f]"
+_GAP = rf"(?:{GAP_CHAR}|号码?|是|为|id|账号|搜索?|加|联系|聊)"
 _SEP = f"{_GAP}{{0,6}}"
 
 # 微信 written with other characters read wei and xin (薇信, 威信, 胃新, 危信, 伪芯 …).
-_WEI = "微薇威徽维唯胃危伪委围违卫未魏韦惟伟纬苇"
-_XIN = "信芯心星线新薪欣辛馨鑫昕"
+# Character sets of the cues, named for `contact_scan`, which hands them to the C parsers.
+WEI = "微薇威徽维唯胃危伪委围违卫未魏韦惟伟纬苇"
+XIN = "信芯心星线新薪欣辛馨鑫昕"
+V_AFTER = "信心芯星x"  # or ❤
+PLUS = "加+十➕"
+PLUS_WEI = "微薇威徽维"
+V_X = "x信心"
+WEI_ALONE = "微薇"
+KOU = "扣抠寇蔻叩"
+KOU_ALONE = "扣抠"
 _WECHAT_CUE = (
-    rf"(?:[{_WEI}]\s?[{_XIN}]"  # 微信 薇信 威信 徽信 维信 微芯 胃新 危信
+    rf"(?:[{WEI}]\s?[{XIN}]"  # 微信 薇信 威信 徽信 维信 微芯 胃新 危信
     r"|(?<![a-z])(?:weixin|wechat|wei\s?xin)"
-    r"|(?<![a-z])[vw]\s?(?:[信心芯星x]|❤)"  # V信 V心 vx wx
-    r"|[加+十➕]\s?(?:[微薇威徽维]|v\s?[x信心]?)"  # 加v +vx 加威 十威
+    rf"|(?<![a-z])[vw]\s?(?:[{V_AFTER}]|❤)"  # V信 V心 vx wx
+    rf"|[{PLUS}]\s?(?:[{PLUS_WEI}]|v\s?[{V_X}]?)"  # 加v +vx 加威 十威
     r"|(?<![a-z0-9])v(?=\s?[:0-9])"  # v: abc12345, v13800138000
-    r"|[微薇])"
+    rf"|[{WEI_ALONE}])"
 )
 _QQ_CUE = (
     r"(?:(?<![a-z])q(?:\s?q)?(?:群|号)?"  # qq q q群 qq号
-    r"|[扣抠寇蔻叩]\s?[扣抠寇蔻叩]|企鹅(?:号|群)?"
-    r"|(?:[加+十➕]\s?)?[扣抠]群?|群聊?|裙)"  # 扣 + 5 or more digits, 群123456
+    rf"|[{KOU}]\s?[{KOU}]|企鹅(?:号|群)?"
+    rf"|(?:[{PLUS}]\s?)?[{KOU_ALONE}]群?|群聊?|裙)"  # 扣 + 5 or more digits, 群123456
 )
 _TELEGRAM_CUE = r"(?:(?<![a-z])(?:telegram|tele|tg)|电报|纸飞机|飞机号|飞机群)"
 
@@ -127,7 +133,7 @@ TELEGRAM = re.compile(
 )
 
 # The characters each cued pattern can start with (a test derives them from the patterns).
-WECHAT_FIRST = frozenset(_WEI + "vw加+十➕")
+WECHAT_FIRST = frozenset(WEI + "vw加+十➕")
 QQ_FIRST = frozenset("q扣抠寇蔻叩企群裙加+十➕")
 TELEGRAM_FIRST = frozenset("t电纸飞")
 CUE_FIRST = WECHAT_FIRST | QQ_FIRST | TELEGRAM_FIRST
@@ -144,8 +150,10 @@ CUED = re.compile(
 )
 
 # A number directly before one of these is an amount, a date or a count, not a contact id.
-UNIT_AFTER = re.compile(r"\s?[元块万亿年月日期%个次人w]")
-CUED_UNIT_AFTER = re.compile(r"\s?(?:[元块万亿个人w]|r(?![a-z])|rmb)")  # 20r: 20 yuan
+UNITS = "元块万亿年月日期%个次人w"
+CUED_UNITS = "元块万亿个人w"
+UNIT_AFTER = re.compile(rf"\s?[{UNITS}]")
+CUED_UNIT_AFTER = re.compile(rf"\s?(?:[{CUED_UNITS}]|r(?![a-z])|rmb)")  # 20r: 20 yuan
 UNIT_BEFORE = frozenset("第¥$￥")
 
 # Top-level domains that make a bare name a web address when joined by a plain dot, and the

@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from shenhe.text import contact_patterns as p
-from shenhe.text.contact_fold import fold, fold_many, gate_many, may_hold_contact
+from shenhe.text.contact_fold import fold, fold_joined, fold_many, gate_many, may_hold_contact
 from shenhe.text.contact_numbers import Hit, bare_numbers, cued_number
+from shenhe.text.contact_scan import find_batch, scan_table
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,16 +58,45 @@ def find_contacts(text: str) -> list[Contact]:
 def find_contacts_many(texts: Sequence[str], numbers: Iterable[int]) -> dict[int, list[Contact]]:
     """`find_contacts` of the texts at `numbers`, by number, for those that hold a contact.
 
-    The cheap tests run over all of them in one call (`gate_many`), and the texts that pass
-    are folded in one call of the folding kernel.
+    The cheap tests run over all of them in one call (`gate_many`), the texts that pass are
+    folded in one call of the folding kernel, and the C parsers (`contact_scan`) read them
+    where they were built, leaving the few that might hold an address to `_find`.
     """
     candidates = list(numbers)
     flags = gate_many([texts[number] for number in candidates])
     passed = [number for number, flag in zip(candidates, flags, strict=True) if flag]
+    if not passed:
+        return {}
+    passed_texts = [texts[number] for number in passed]
+    folded = fold_joined(passed_texts)
+    from_c = find_batch(passed_texts, passed, folded, Contact)
+    if from_c is None:
+        return _find_many(passed_texts, passed, folded)
+    found, pending = from_c
+    joined, starts, origins = folded
+    for k in pending:
+        text, start = passed_texts[k], starts[k]
+        end = starts[k + 1] - 1 if k + 1 < len(starts) else len(joined)
+        origin = None if end - start == len(text) else list(origins[start:end])
+        contacts = _find(text, joined[start:end], origin)
+        if contacts:
+            found[passed[k]] = contacts
+        else:
+            del found[passed[k]]
+    return found
+
+
+def _find_many(
+    texts: list[str], numbers: list[int], folded: tuple[str, list[int], Sequence[int]]
+) -> dict[int, list[Contact]]:
+    """`_find` of each text of a batch `fold_joined` folded, by number, for those with one."""
+    joined, starts, origins = folded
+    ends = [start - 1 for start in starts[1:]]
+    ends.append(len(joined))
     found: dict[int, list[Contact]] = {}
-    folds = fold_many([texts[number] for number in passed])
-    for number, (folded, origin) in zip(passed, folds, strict=True):
-        contacts = _find(texts[number], folded, origin)
+    for number, text, start, end in zip(numbers, texts, starts, ends, strict=True):
+        origin = None if end - start == len(text) else list(origins[start:end])
+        contacts = _find(text, joined[start:end], origin)
         if contacts:
             found[number] = contacts
     return found
@@ -87,6 +117,7 @@ def prepare() -> None:
     fold("微信")
     fold_many(["微信"])
     gate_many(["微信"])
+    scan_table()
 
 
 def _find(text: str, folded: str, origin: list[int] | None) -> list[Contact]:
