@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import array
 import random
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import ahocorasick_rs
@@ -92,6 +93,17 @@ def test_a_long_text_scans_the_same_with_the_gil_released() -> None:
     automaton = _cscan.Automaton(words)
     assert triples(automaton.scan(text)) == automaton.find(text)
     assert sorted(automaton.find(text)) == sorted(reference(words, text))
+
+
+def test_threads_share_one_automaton() -> None:
+    rng = random.Random(1)
+    words = list(dict.fromkeys("".join(rng.choices("贷款ab中", k=3)) for _ in range(100)))
+    texts = ["".join(rng.choices("贷款ab中 ", k=20_000)) for _ in range(4)]
+    automaton = _cscan.Automaton(words)
+    alone = [automaton.scan(text) for text in texts]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(automaton.scan, texts * 3))
+    assert together == alone * 3
 
 
 def test_no_patterns_find_nothing() -> None:

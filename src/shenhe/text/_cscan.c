@@ -19,13 +19,14 @@
  * - States and their tables are numbered breadth first, so the shallow states every scan
  *   visits sit together in memory. (Tried and measured on the 65k-term dictionary: one global
  *   edge hash, no masks, 32-bit masks with 16-byte states, states stored in their parent's
- *   table: none was faster.)
+ *   table, a 16-bit symbol table, branch-free steps, four lanes of the text scanned in lock
+ *   step with prefetching: none was faster.)
  *
  * Matches come out ordered by end, then longest first (for patterns that are equal, by
  * index): the set is exactly what ahocorasick_rs's find_matches_as_indexes(text,
  * overlapping=True) gives, duplicate patterns each reported. Scanning a long text releases
- * the GIL; the text and the automaton stay alive meanwhile, since the caller's call holds
- * both, and neither can change.
+ * the GIL, holding its own references to the text and the automaton meanwhile; neither can
+ * change (both are immutable).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -517,9 +518,15 @@ static int scan_text(Automaton *a, PyObject *text, Triples *m) {
     const void *data = PyUnicode_DATA(text);
     memset(m, 0, sizeof(*m));
     if (len >= NOGIL_FROM) {
+        /* Our own references keep the text and the automaton alive while other threads run,
+         * whatever the caller does with its own. */
+        Py_INCREF(text);
+        Py_INCREF(a);
         Py_BEGIN_ALLOW_THREADS
         failed = scan_into(a, kind, data, len, m);
         Py_END_ALLOW_THREADS
+        Py_DECREF(a);
+        Py_DECREF(text);
     } else {
         failed = scan_into(a, kind, data, len, m);
     }
