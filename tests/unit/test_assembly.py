@@ -130,3 +130,18 @@ def test_a_diversion_term_that_reads_like_a_contact_key_scores_as_in_python(
     with_c = screener.screen_batch(texts, "nickname")
     monkeypatch.setattr(assembly, "_cscore", None)
     assert screener.screen_batch(texts, "nickname") == with_c
+
+
+def test_an_allow_listed_term_of_any_severity_is_assembled_as_in_python(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    lexicon = Lexicon.from_terms(
+        [Term("贷款", "loan", 3), Term("助学贷款", ALLOW, 10**12), Term("借钱", "loan", 1)]
+    )
+    screener = Screener(lexicon)
+    texts = ["申请助学贷款", "借钱借钱，贷款", "贷款" * 40]
+    with_c = screener.screen_batch(texts)
+    monkeypatch.setattr(assembly, "_cscore", None)
+    assert screener.screen_batch(texts) == with_c
+    assert with_c[0].suggestion == "pass"
+    assert [hit.text for hit in with_c[2].hits] == ["贷款"] * 40

@@ -29,16 +29,24 @@ static const char *label_fields[LABEL_FIELDS] = {"category", "score", "severity"
 #define VERDICT_FIELDS 4
 static const char *verdict_fields[VERDICT_FIELDS] = {"suggestion", "labels", "hits", "contacts"};
 
-/* What scoring needs of a term key, in one place: a key costs one cache line, however large
- * the lexicon. */
+/* What scoring needs of a term key, in one place and small: a key costs one cache miss,
+ * however large the lexicon, and a 65k-term table (780 KB) mostly stays in cache. */
 typedef struct {
     int32_t category; /* equal ids, equal categories */
     int32_t term;     /* equal ids, equal term texts */
-    int32_t row;      /* its severity's row of the weights */
-    int32_t severity;
-    int32_t allowed;
-    int32_t unused[3];
+    int16_t row;      /* its severity's row of the weights */
+    int8_t severity;
+    uint8_t allowed;
 } KeyInfo;
+_Static_assert(sizeof(KeyInfo) == 12, "KeyInfo is packed by assembly._key_info as =iihbB");
+
+/* The exact hits' texts made in this batch, by term key: a word found in many texts of a
+ * batch is one string, not one each. */
+#define EXACT_TEXTS 1024
+typedef struct {
+    int32_t key;
+    PyObject *text; /* NULL: empty */
+} ExactText;
 
 typedef struct {
     PyTypeObject *hit_type, *label_type, *verdict_type;
@@ -60,6 +68,7 @@ typedef struct {
         PyObject *rounded;
     } rounds[64]; /* round(raw, 4) of the scores seen in this batch: a batch has few */
     struct Outcome *outcomes; /* OUTCOMES of them: labels and suggestions seen in this batch */
+    ExactText *exact;         /* EXACT_TEXTS of them */
 } Tables;
 
 /* What a text's labels are made of, per category in order of first hit: before rounding.
@@ -137,10 +146,22 @@ static PyObject *new_slotted(PyTypeObject *type, const Py_ssize_t *offsets, PyOb
     return obj;
 }
 
-static PyObject *make_hit(const Tables *t, PyObject *text, const Item *item) {
+/* The text of an exact hit (a new reference): the term as written, which the hit's slice
+ * of its text equals. Made from the slice, so the lexicon's string (a cache miss with a large
+ * lexicon) is not read, and remembered for the batch. */
+static PyObject *exact_text(const Tables *t, PyObject *text, const Item *item) {
+    ExactText *e = &t->exact[((uint32_t)item->key * 0x9E3779B1u) >> 22]; /* 10 bits */
+    if (e->text && e->key == item->key) return Py_NewRef(e->text);
     PyObject *slice = PyUnicode_Substring(text, item->start, item->end);
-    /* An exact match is the term as written: the slice serves as its term too, which spares
-       reading the lexicon's string, a cache miss with a large lexicon. */
+    if (!slice) return NULL;
+    Py_XSETREF(e->text, Py_NewRef(slice));
+    e->key = item->key;
+    return slice;
+}
+
+static PyObject *make_hit(const Tables *t, PyObject *text, const Item *item) {
+    PyObject *slice = item->rank == 0 ? exact_text(t, text, item)
+                                      : PyUnicode_Substring(text, item->start, item->end);
     PyObject *term = item->rank == 0 ? slice : PyList_GET_ITEM(t->terms, item->key);
     PyObject *start = PyLong_FromLong(item->start), *end = PyLong_FromLong(item->end);
     PyObject *hit = NULL;
@@ -598,8 +619,8 @@ static PyObject *text_verdict(Tables *t, Scratch *w, PyObject *text, const int32
  *   decide: the policy's decide(surface, scores by category); decisions: a dict in which
  *   its answers for `surface` are remembered, by (category, score, category, score, ...);
  *   terms: list, each key's term text; categories: list, each category id's name; key_info:
- *   per key 8 int32 (see KeyInfo: category id, term id, weight row, severity, allowed, 0, 0,
- *   0); weights: float64, VARIANTS per weight row; variants: the matcher's variant names,
+ *   per key a KeyInfo (int32 category id, int32 term id, int16 weight row, int8 severity,
+ *   uint8 allowed); weights: float64, VARIANTS per weight row; variants: the matcher's variant names,
  *   plainest first;
  *   pass: the suggestion of a text with nothing found.
  */
@@ -642,7 +663,8 @@ static PyObject *assemble(PyObject *self, PyObject *args) {
     t.variants = variants;
     contacts_at = PyMem_Calloc(count ? count : 1, sizeof(PyObject *));
     t.outcomes = PyMem_Calloc(OUTCOMES, sizeof(Outcome));
-    if (!contacts_at || !t.outcomes) {
+    t.exact = PyMem_Calloc(EXACT_TEXTS, sizeof(ExactText));
+    if (!contacts_at || !t.outcomes || !t.exact) {
         PyErr_NoMemory();
         goto done;
     }
@@ -692,6 +714,8 @@ done:
         Py_XDECREF(t.outcomes[i].suggestion);
     }
     PyMem_Free(t.outcomes);
+    for (int i = 0; t.exact && i < EXACT_TEXTS; i++) Py_XDECREF(t.exact[i].text);
+    PyMem_Free(t.exact);
     PyMem_Free(contacts_at);
     scratch_free(&scratch);
     Py_XDECREF(t.four);

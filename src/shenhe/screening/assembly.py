@@ -12,6 +12,7 @@ missing, take `verdict_for`, the pure-Python path; the two give equal verdicts.
 from __future__ import annotations
 
 import array
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -46,9 +47,9 @@ class HitTables:
     terms: list[str]
     category_names: list[str]  # by category id: the order in which categories first appear
     key_info: bytes
-    """Per key 8 int32, in one place so that a key costs the C code one cache line: its
-    category id, term id (equal ids, equal texts), severity's row of `weights`, severity,
-    whether it is allow-listed, and 3 unused."""
+    """Per key, packed as `_KEY_INFO`, so that a key costs the C code one cache miss: its
+    category id, term id (equal ids, equal texts), severity's row of `weights`, severity and
+    whether it is allow-listed."""
     diversion_id: int  # the category id of diversion terms, or -1
     row_severities: tuple[int, ...]
     policy: Policy
@@ -62,7 +63,7 @@ class HitTables:
         texts = [t.text for t in terms]
         categories = [t.category for t in terms]
         severities = [t.severity for t in terms]
-        rows = tuple(dict.fromkeys(severities))
+        rows = tuple(dict.fromkeys(t.severity for t in terms if not t.is_allow))
         category_ids = _first_seen(categories)
         return cls(
             hit_info=tuple(zip(texts, categories, severities, strict=True)),
@@ -99,30 +100,28 @@ def _first_seen(values: Sequence[T]) -> dict[T, int]:
     return {value: index for index, value in enumerate(dict.fromkeys(values))}
 
 
+_KEY_INFO = struct.Struct("=iihbB")  # _cscore's KeyInfo
+
+
 def _key_info(
     terms: Sequence[Term],
     category_ids: dict[str, int],
     term_ids: dict[str, int],
     row_ids: dict[int, int],
 ) -> bytes:
-    """`HitTables.key_info` of `terms`. An allow-listed term's severity is never scored and
-    may lie outside int32; it is stored as 0."""
-    info = array.array("i")
-    for term in terms:
-        severity = 0 if term.is_allow else term.severity
-        info.extend(
-            (
-                category_ids[term.category],
-                term_ids[term.text],
-                row_ids[term.severity],
-                severity,
-                int(term.is_allow),
-                0,
-                0,
-                0,
-            )
+    """`HitTables.key_info` of `terms`. An allow-listed term is never scored: its severity
+    (which no range bounds) and weight row are stored as 0."""
+    pack = _KEY_INFO.pack
+    return b"".join(
+        pack(
+            category_ids[term.category],
+            term_ids[term.text],
+            0 if term.is_allow else row_ids[term.severity],
+            0 if term.is_allow else term.severity,
+            term.is_allow,
         )
-    return info.tobytes()
+        for term in terms
+    )
 
 
 def _weights(rows: Sequence[int], policy: Policy) -> bytes:
