@@ -36,7 +36,9 @@ typedef struct {
     Py_buffer collapsed;  /* int32 origins of a repeat-collapsed scan, or len 0 */
     int has_collapsed;
     int plain;            /* the stream is the plain fold: its patterns are terms' own folds */
-    Py_buffer offsets;    /* int32, patterns + 1: payloads of pattern i are [off[i], off[i+1]) */
+    Py_buffer patterns;   /* int32, 4 a pattern: its payloads are [first, last), then the
+                             first one's key and flags, so one read serves the usual pattern
+                             of a single payload */
     Py_buffer keys;       /* int32 per payload */
     Py_buffer flags;      /* uint8 per payload: kind | WHOLE_WORD */
     PyObject *folded;     /* list of str per payload: the term's folded text */
@@ -118,7 +120,7 @@ static void release_streams(Stream *streams, Py_ssize_t count) {
     for (Py_ssize_t s = 0; s < count; s++) {
         if (streams[s].has_triples) PyBuffer_Release(&streams[s].triples);
         if (streams[s].has_collapsed) PyBuffer_Release(&streams[s].collapsed);
-        PyBuffer_Release(&streams[s].offsets);
+        PyBuffer_Release(&streams[s].patterns);
         PyBuffer_Release(&streams[s].keys);
         PyBuffer_Release(&streams[s].flags);
     }
@@ -127,7 +129,7 @@ static void release_streams(Stream *streams, Py_ssize_t count) {
 static int parse_stream(PyObject *item, Stream *s) {
     PyObject *collapsed;
     memset(s, 0, sizeof(*s));
-    if (!PyArg_ParseTuple(item, "OOpy*y*y*O!O!", &s->found, &collapsed, &s->plain, &s->offsets,
+    if (!PyArg_ParseTuple(item, "OOpy*y*y*O!O!", &s->found, &collapsed, &s->plain, &s->patterns,
                           &s->keys, &s->flags, &PyList_Type, &s->folded, &PyList_Type,
                           &s->source))
         return -1;
@@ -145,7 +147,7 @@ static int parse_stream(PyObject *item, Stream *s) {
     }
     Py_ssize_t payloads = s->keys.len / 4;
     if (s->flags.len != payloads || PyList_GET_SIZE(s->folded) != payloads ||
-        PyList_GET_SIZE(s->source) != payloads || s->offsets.len < 4) {
+        PyList_GET_SIZE(s->source) != payloads || s->patterns.len % 16) {
         PyErr_SetString(PyExc_ValueError, "stream tables disagree in length");
         goto fail;
     }
@@ -153,7 +155,7 @@ static int parse_stream(PyObject *item, Stream *s) {
 fail:
     if (s->has_triples) PyBuffer_Release(&s->triples);
     if (s->has_collapsed) PyBuffer_Release(&s->collapsed);
-    PyBuffer_Release(&s->offsets);
+    PyBuffer_Release(&s->patterns);
     PyBuffer_Release(&s->keys);
     PyBuffer_Release(&s->flags);
     s->has_triples = s->has_collapsed = 0;
@@ -229,7 +231,7 @@ static Candidate *gather(Stream *streams, Py_ssize_t nstreams, const Py_ssize_t 
         Stream *st = &streams[s];
         const int32_t *corig = st->has_collapsed ? st->collapsed.buf : NULL;
         Py_ssize_t csize = st->has_collapsed ? st->collapsed.len / 4 : 0;
-        Py_ssize_t patterns = st->offsets.len / 4 - 1, near = 0;
+        Py_ssize_t patterns = st->patterns.len / 16, near = 0;
         for (Py_ssize_t i = 0, found = found_count(st); i < found; i++) {
             Py_ssize_t pattern, start, end;
             if (found_at(st, i, &pattern, &start, &end) < 0) goto fail;
@@ -316,29 +318,32 @@ static int collect_text(const Candidate *cands, Py_ssize_t n, Stream *streams,
     for (Py_ssize_t i = 0; i < n; i++) {
         const Candidate *c = &cands[i];
         Stream *st = &streams[c->stream];
-        const int32_t *offsets = st->offsets.buf, *keys = st->keys.buf;
+        const int32_t *keys = st->keys.buf;
         const uint8_t *flags = st->flags.buf;
         int32_t src_start = origins[base + c->start], src_end = origins[base + c->end - 1] + 1;
         if (src_start < 0 || src_end > source_text.len || src_end <= src_start) {
             PyErr_SetString(PyExc_ValueError, "a match maps outside its text");
             return -1;
         }
-        int32_t first = offsets[c->pattern], last = offsets[c->pattern + 1];
-        if (first < 0 || last > (int32_t)(st->keys.len / 4) || first > last) {
+        const int32_t *record = (const int32_t *)st->patterns.buf + 4 * c->pattern;
+        int32_t first = record[0], last = record[1];
+        if (first < 0 || last > (int32_t)(st->keys.len / 4) || first >= last) {
             PyErr_SetString(PyExc_ValueError, "bad payload offsets");
             return -1;
         }
         int whole = -1;  /* computed once per candidate, when a payload asks */
         for (int32_t p = first; p < last; p++) {
-            int kind = flags[p] & 3;
-            if (flags[p] & WHOLE_WORD) {
+            int32_t key = p == first ? record[2] : keys[p];
+            int payload_flags = p == first ? record[3] : flags[p];
+            int kind = payload_flags & 3;
+            if (payload_flags & WHOLE_WORD) {
                 if (whole < 0) whole = whole_word(joined, base, len, origins, c->start, c->end);
                 if (!whole) continue;
             }
             int rank;
             if (kind == KIND_PINYIN) rank = PINYIN;
             else if (kind == KIND_INITIALS) rank = INITIALS;
-            else if (st->plain && (flags[p] & SOURCE_IS_FOLDED)) {
+            else if (st->plain && (payload_flags & SOURCE_IS_FOLDED)) {
                 /* The term is written as it folds, and the plain stream matched its fold:
                    exact when the fold changed nothing in the span. The term's strings are
                    not read (with a large lexicon, a cache miss each). */
@@ -359,7 +364,7 @@ static int collect_text(const Candidate *cands, Py_ssize_t n, Stream *streams,
                 else
                     rank = HOMOPHONE;
             }
-            Found f = {src_start, src_end, keys[p], rank};
+            Found f = {src_start, src_end, key, rank};
             if (found_push(list, f) < 0) return -1;
         }
     }
@@ -428,7 +433,7 @@ static int rows_add(Rows *rows, Py_ssize_t number, const FoundList *list) {
  *   joined: the batch's plain fold; starts: list of each text's offset in joined; origins:
  *   int32 buffer, for each character of joined its index in its original text; texts: list
  *   of the original texts; deferred: bytes, nonzero for texts the caller verifies itself;
- *   streams: list of (found, collapsed_origins or None, plain, offsets, keys, flags, folded,
+ *   streams: list of (found, collapsed_origins or None, plain, patterns, keys, flags, folded,
  *   source), one per automaton scanned, `found` a list of (pattern, start, end) tuples or a
  *   bytes-like buffer of native int32 triples (pattern, start, end); variants: the six variant names, best first.
  *   verified: list of (text number, [(start, end, key, variant), ...] sorted), texts in

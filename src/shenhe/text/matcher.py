@@ -84,9 +84,11 @@ class _Payload:
 
 class _Tables(NamedTuple):
     """A stream's payloads in flat arrays (cheap for the garbage collector to hold, and what
-    the C verifier reads): pattern i owns payloads [offsets[i], offsets[i + 1])."""
+    the C verifier reads). Pattern i owns payloads [first, last), its record in `patterns`
+    being (first, last, the first payload's key, its flags): one read serves the usual
+    pattern of a single payload."""
 
-    offsets: array.array[int]
+    patterns: array.array[int]  # 4 int32 a pattern
     keys: array.array[int]
     flags: bytes  # a kind's index in _KINDS, plus _WHOLE_WORD and _SOURCE_IS_FOLDED
     folded: list[str]
@@ -94,12 +96,13 @@ class _Tables(NamedTuple):
 
     @classmethod
     def build(cls, payload_lists: list[list[_Payload]]) -> _Tables:
-        offsets = array.array("i", [0])
+        patterns = array.array("i")
         keys = array.array("i")
         flags = bytearray()
         folded: list[str] = []
         source: list[str] = []
         for payloads in payload_lists:
+            first = len(keys)
             for payload in payloads:
                 keys.append(payload.key)
                 flags.append(
@@ -109,11 +112,12 @@ class _Tables(NamedTuple):
                 )
                 folded.append(payload.folded)
                 source.append(payload.source)
-            offsets.append(len(keys))
-        return cls(offsets, keys, bytes(flags), folded, source)
+            patterns.extend((first, len(keys), keys[first], flags[first]))
+        return cls(patterns, keys, bytes(flags), folded, source)
 
     def payloads(self, pattern: int) -> list[_Payload]:
         """The payloads of `pattern`, as the Python path reads them."""
+        first, last = self.patterns[4 * pattern], self.patterns[4 * pattern + 1]
         return [
             _Payload(
                 self.keys[i],
@@ -122,7 +126,7 @@ class _Tables(NamedTuple):
                 self.folded[i],
                 self.source[i],
             )
-            for i in range(self.offsets[pattern], self.offsets[pattern + 1])
+            for i in range(first, last)
         ]
 
 
