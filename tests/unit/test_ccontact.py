@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,7 @@ _CONTACT_LIKE = st.lists(_PIECES, max_size=24).map("".join)
 _BATCH = st.lists(st.one_of(_CONTACT_LIKE, st.text(max_size=40)), max_size=8)
 
 
-def _python(texts: list[str], numbers: range) -> dict[int, list[Contact]]:
+def _python(texts: list[str], numbers: Sequence[int]) -> dict[int, list[Contact]]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(contact_scan, "_ccontact", None)
         return find_contacts_many(texts, numbers)
@@ -166,3 +167,10 @@ def test_c_parsers_read_the_python_kernels_fold_alike(texts: list[str]) -> None:
         patch.setattr(kernel, "_cfold", None)  # origins come as a list, not C's buffer
         found = find_contacts_many(texts, numbers)
     assert found == find_contacts_many(texts, numbers)
+
+
+def test_a_number_given_twice() -> None:
+    texts = ["加微信 www点xx点com", "qq:12345678", "没有", "a.b点com"]  # 0 and 3: by Python
+    found = find_contacts_many(texts, [0, 0, 1, 1, 2, 3, 3])
+    assert found == _python(texts, [0, 0, 1, 1, 2, 3, 3]) == find_contacts_many(texts, [0, 1])
+    assert list(found) == [0, 1]

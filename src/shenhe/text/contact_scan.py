@@ -4,7 +4,8 @@
 what `contacts._hits` finds in each text: the ids after cues and the bare phone numbers. A
 text that might hold an address (e-mail, URL: a dot before a top-level domain of
 `contact_patterns.TLDS`, or before any name where an "@" stands) comes back as None for the
-Python path to read.
+Python path to read. `numerals_to_digits` does the numeral step of `contact_fold` in C.
+
 The C code spells out the patterns of `contact_patterns`; the character sets it needs come
 from there too, laid out here as one uint32 of class bits per BMP code point.
 """
