@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shenhe import Screener
-from shenhe.text import contact_fold, contact_patterns, contact_scan
+from shenhe.text import contact_fold, contact_patterns, contact_scan, kernel
 from shenhe.text.contacts import Contact, find_contacts, find_contacts_many
 
 needs_c = pytest.mark.skipif(
@@ -51,7 +52,7 @@ _CONTACT_LIKE = st.lists(_PIECES, max_size=24).map("".join)
 _BATCH = st.lists(st.one_of(_CONTACT_LIKE, st.text(max_size=40)), max_size=8)
 
 
-def _python(texts: list[str], numbers: range) -> dict[int, list[Contact]]:
+def _python(texts: list[str], numbers: Sequence[int]) -> dict[int, list[Contact]]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(contact_scan, "_ccontact", None)
         return find_contacts_many(texts, numbers)
@@ -148,3 +149,28 @@ def test_without_the_c_parsers_verdicts_are_the_same(default_screener: Screener)
         without = default_screener.screen_batch(texts)
     assert [verdict.to_dict() for verdict in without] == [verdict.to_dict() for verdict in with_c]
     assert [len(verdict.contacts) for verdict in with_c] == [1, 2, 2, 1, 0, 0]
+
+
+def test_the_c_parsers_spell_the_patterns_as_they_are() -> None:
+    assert contact_scan.spelled() == contact_scan.SPELLED, (
+        "contact_patterns changed: bring src/shenhe/text/_ccontact.c up to date with it, then "
+        "set contact_scan.SPELLED to contact_scan.spelled()"
+    )
+
+
+@needs_c
+@settings(max_examples=200, deadline=None)
+@given(_BATCH)
+def test_c_parsers_read_the_python_kernels_fold_alike(texts: list[str]) -> None:
+    numbers = range(len(texts))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(kernel, "_cfold", None)  # origins come as a list, not C's buffer
+        found = find_contacts_many(texts, numbers)
+    assert found == find_contacts_many(texts, numbers)
+
+
+def test_a_number_given_twice() -> None:
+    texts = ["加微信 www点xx点com", "qq:12345678", "没有", "a.b点com"]  # 0 and 3: by Python
+    found = find_contacts_many(texts, [0, 0, 1, 1, 2, 3, 3])
+    assert found == _python(texts, [0, 0, 1, 1, 2, 3, 3]) == find_contacts_many(texts, [0, 1])
+    assert list(found) == [0, 1]

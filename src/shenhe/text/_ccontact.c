@@ -7,10 +7,12 @@
  * numbers, QQ numbers and Telegram handles after their cues, and bare phone numbers. Every
  * pattern of shenhe.text.contact_patterns it stands for is spelled out below as the regex
  * engine would try it: alternatives in order, greedy repeats longest first, so that the first
- * match found is the regex's own. A text that might hold an address (a dot between a name and
- * a letter, " dot ", a bracket before a letter, or "/" with http or hxxp) is left to Python:
- * its entry is None. The character sets come from Python (`contact_scan.scan_table`), one
- * uint32 of bits per BMP code point. The tests hold this module to the Python path.
+ * match found is the regex's own. A text that might hold an address (`may_hold_address`) is
+ * left to Python: its entry is None. `numerals_to_digits` turns the numerals of digit runs into
+ * digits as contact_fold does with a regex. The character sets come from Python
+ * (`contact_scan.scan_table`), one uint32 of bits per BMP code point; the patterns and numbers
+ * spelled out here are fingerprinted there (`contact_scan.SPELLED`), and the tests hold this
+ * module to the Python path.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>

@@ -82,7 +82,7 @@ def find_contacts_many(texts: Sequence[str], numbers: Iterable[int]) -> dict[int
         if contacts:
             found[passed[k]] = contacts
         else:
-            del found[passed[k]]
+            found.pop(passed[k], None)  # a number given twice comes twice
     return found
 
 
