@@ -191,6 +191,7 @@ def test_without_any_c_extension_verdicts_are_the_same(
     screener: Screener, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import shenhe.screening.assembly as assembly
+    import shenhe.text.contact_scan as contact_scan
     import shenhe.text.kernel as kernel
     import shenhe.text.matcher as matcher
 
@@ -203,9 +204,17 @@ def test_without_any_c_extension_verdicts_are_the_same(
         "",
     ]
     with_c = screener.screen_batch(texts)
-    for module, name in ((kernel, "_cfold"), (matcher, "_cverify"), (assembly, "_cscore")):
+    for module, name in (
+        (kernel, "_cfold"),
+        (matcher, "_cverify"),
+        (matcher, "_cscan"),
+        (contact_scan, "_ccontact"),
+        (assembly, "_cscore"),
+    ):
         monkeypatch.setattr(module, name, None)
     assert screener.screen_batch(texts) == with_c
+    built_without = Screener(screener.lexicon, screener.policy)  # ahocorasick_rs automata
+    assert built_without.screen_batch(texts) == with_c
     assert [verdict.to_dict() for verdict in screener.screen_batch(texts)] == [
         verdict.to_dict() for verdict in with_c
     ]
