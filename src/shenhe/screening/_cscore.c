@@ -95,7 +95,7 @@ typedef struct {
 } Item;
 
 typedef struct {
-    int32_t category, worst, first; /* first: a key of the category, for its name */
+    int32_t category, worst; /* category: an id of info[].category, or the diversion id */
 } Slot;
 
 static int by_start_then_longest(const void *x, const void *y) {
@@ -342,7 +342,7 @@ static PyObject *score(Tables *t, Scratch *w, Py_ssize_t n, Py_ssize_t contact_k
     PyObject *out = NULL;
     Py_ssize_t nslots = 0, nentries = 0;
     memset(nested, 0, n);
-    memset(pending, 0, n * sizeof(Pending));
+    memset(pending, 0, (n + 1) * sizeof(Pending)); /* a slot a hit, and one for contacts */
     int overlapping = 0;
     for (Py_ssize_t i = 1, far = n ? items[0].end : 0; i < n && !overlapping; i++) {
         overlapping = items[i].start < far;
@@ -375,8 +375,7 @@ static PyObject *score(Tables *t, Scratch *w, Py_ssize_t n, Py_ssize_t contact_k
         while (s < nslots && slots[s].category != category) s++;
         if (s == nslots) {
             slots[nslots].category = category;
-            slots[nslots].worst = severity;
-            slots[nslots++].first = key;
+            slots[nslots++].worst = severity;
         } else if (severity > slots[s].worst) {
             slots[s].worst = severity;
         }
@@ -405,8 +404,7 @@ static PyObject *score(Tables *t, Scratch *w, Py_ssize_t n, Py_ssize_t contact_k
         while (s < nslots && !(t->diversion_id >= 0 && slots[s].category == t->diversion_id)) s++;
         if (s == nslots) {
             slots[nslots].category = t->diversion_id;
-            slots[nslots].worst = (int32_t)t->contact_severity;
-            slots[nslots++].first = -1;
+            slots[nslots++].worst = (int32_t)t->contact_severity;
         } else {
             /* score_labels keys contacts "kind:value" beside the terms' texts: a diversion
                term holding ":" could share a key, which the Python path settles. */
@@ -446,8 +444,10 @@ static PyObject *score(Tables *t, Scratch *w, Py_ssize_t n, Py_ssize_t contact_k
         if (!pending[s].score) goto done;
         pending[s].value = PyFloat_AsDouble(pending[s].score);
         if (pending[s].value == -1.0 && PyErr_Occurred()) goto done;
-        pending[s].category = slots[s].first >= 0 ? PyList_GET_ITEM(t->categories, slots[s].category)
-                                                  : t->diversion;
+        /* The contacts' own label has the diversion id, -1 where no term is of that category */
+        pending[s].category = slots[s].category >= 0
+                                  ? PyList_GET_ITEM(t->categories, slots[s].category)
+                                  : t->diversion;
         pending[s].worst = PyLong_FromLong(slots[s].worst);
         if (!pending[s].worst) goto done;
     }

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import array
 import struct
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -137,13 +137,36 @@ def assemble(
     contacts: dict[int, list[Contact]],
 ) -> list[Verdict]:
     """One verdict per text, from the matcher's `find_rows` and the contacts found."""
-    if _cscore is None:
-        return _assemble_python(tables, surface, texts, rows, contacts)
     texts = texts if isinstance(texts, list) else list(texts)
+    verdicts: list[Verdict]
+    numbers: Iterable[int]  # the texts whose verdicts `verdict_for` makes
+    if _cscore is None:
+        verdicts = [Verdict("pass") for _ in texts]
+        found = compact_of(rows)
+        numbers = found.keys() | contacts.keys()
+    else:
+        verdicts, numbers = _assemble_c(tables, surface, texts, rows, contacts)
+        found = compact_of(rows) if numbers else {}  # allow-listed terms and the like
+    for number in numbers:
+        matches = found.get(number, [])
+        in_text = contacts.get(number, [])
+        verdicts[number] = verdict_for(tables, surface, texts[number], matches, in_text)
+    return verdicts
+
+
+def _assemble_c(
+    tables: HitTables,
+    surface: str,
+    texts: list[str],
+    rows: bytes,
+    contacts: dict[int, list[Contact]],
+) -> tuple[list[Verdict], list[int]]:
+    """`_cscore.assemble`: the verdicts, None where the Python path must settle, and the
+    numbers of those texts."""
     decisions = tables.decisions.setdefault(surface, {})
     if len(decisions) > MAX_DECISIONS:
         decisions.clear()
-    verdicts, handed = _cscore.assemble(
+    made: tuple[list[Verdict], list[int]] = _cscore.assemble(
         texts,
         rows,
         contacts,
@@ -165,30 +188,7 @@ def assemble(
         VARIANTS,
         "pass",
     )
-    if handed:  # allow-listed terms and the like: the Python path
-        found = compact_of(rows)
-        for number in handed:
-            matches = found.get(number, [])
-            in_text = contacts.get(number, [])
-            verdicts[number] = verdict_for(tables, surface, texts[number], matches, in_text)
-    result: list[Verdict] = verdicts
-    return result
-
-
-def _assemble_python(
-    tables: HitTables,
-    surface: str,
-    texts: Sequence[str],
-    rows: bytes,
-    contacts: dict[int, list[Contact]],
-) -> list[Verdict]:
-    found = compact_of(rows)
-    verdicts = [Verdict("pass") for _ in texts]
-    for number in found.keys() | contacts.keys():
-        matches = found.get(number, [])
-        in_text = contacts.get(number, [])
-        verdicts[number] = verdict_for(tables, surface, texts[number], matches, in_text)
-    return verdicts
+    return made
 
 
 def verdict_for(

@@ -4,11 +4,10 @@
  * The automata are shenhe.text._cscan's (or ahocorasick_rs's where that was not built). What
  * cost was the Python work per candidate match: finding its text in the joined
  * batch, checking whole words, telling how it was disguised and mapping it back to original
- * offsets. `verify` does all of that for a batch in one call and returns, per text with a
- * verified match, a sorted list of (start, end, key, variant) tuples; `verify_rows` returns
- * the same matches as rows of int32, which the screener hands on to shenhe.screening._cscore
- * without making a Python object per match. Texts whose offsets
- * pass through an HTML tag map are handed back untouched, for the Python path.
+ * offsets. `verify_rows` does all of that for a batch in one call and returns the verified
+ * matches as rows of int32, which the screener hands on to shenhe.screening._cscore without
+ * making a Python object per match. Texts whose offsets pass through an HTML tag map are
+ * handed back untouched, for the Python path.
  *
  * shenhe.text.matcher keeps a pure-Python path that gives exactly the same results; the
  * tests hold the two to that.
@@ -265,28 +264,6 @@ fail:
     return NULL;
 }
 
-/* (start, end, key, variant) */
-static PyObject *match_tuple(const Found *f, PyObject **variants) {
-    PyObject *item = PyTuple_New(4);
-    if (!item) return NULL;
-    PyObject *start = PyLong_FromLong(f->start), *end = PyLong_FromLong(f->end);
-    PyObject *key = PyLong_FromLong(f->key);
-    if (!start || !end || !key) {
-        Py_XDECREF(start);
-        Py_XDECREF(end);
-        Py_XDECREF(key);
-        Py_DECREF(item);
-        return NULL;
-    }
-    Py_INCREF(variants[f->rank]);
-    PyTuple_SET_ITEM(item, 0, start);
-    PyTuple_SET_ITEM(item, 1, end);
-    PyTuple_SET_ITEM(item, 2, key);
-    PyTuple_SET_ITEM(item, 3, variants[f->rank]);
-    PyObject_GC_UnTrack(item); /* numbers and a string: never part of a cycle */
-    return item;
-}
-
 /* A growable array of Found, reused from text to text of a batch. */
 typedef struct {
     Found *items;
@@ -381,23 +358,6 @@ static int collect_text(const Candidate *cands, Py_ssize_t n, Stream *streams,
     return 0;
 }
 
-/* One text's verified matches as a sorted list of (start, end, key, variant) tuples. */
-static PyObject *match_list(const FoundList *list, PyObject **variants) {
-    PyObject *out = PyList_New(list->used);
-    if (!out) return NULL;
-    for (Py_ssize_t i = 0; i < list->used; i++) {
-        PyObject *item = match_tuple(&list->items[i], variants);
-        if (!item) {
-            Py_DECREF(out);
-            return NULL;
-        }
-        PyList_SET_ITEM(out, i, item);
-    }
-    /* Only our untracked tuples: the garbage collector need not walk nor promote it. */
-    PyObject_GC_UnTrack(out);
-    return out;
-}
-
 /* Rows of int32 (number, start, end, key, rank), grown as a batch's texts are verified. */
 typedef struct {
     int32_t *items;
@@ -429,28 +389,23 @@ static int rows_add(Rows *rows, Py_ssize_t number, const FoundList *list) {
 }
 
 /*
- * verify(joined, starts, origins, texts, deferred, streams, variants) -> (verified, handed_back)
+ * verify_rows(joined, starts, origins, texts, deferred, streams) -> (rows, handed_back)
  *   joined: the batch's plain fold; starts: list of each text's offset in joined; origins:
  *   int32 buffer, for each character of joined its index in its original text; texts: list
  *   of the original texts; deferred: bytes, nonzero for texts the caller verifies itself;
  *   streams: list of (found, collapsed_origins or None, plain, patterns, keys, flags, folded,
  *   source), one per automaton scanned, `found` a list of (pattern, start, end) tuples or a
- *   bytes-like buffer of native int32 triples (pattern, start, end); variants: the six variant names, best first.
- *   verified: list of (text number, [(start, end, key, variant), ...] sorted), texts in
- *   order, only texts with a verified match; handed_back: list of (text number, stream,
- *   pattern, start, end) for the deferred texts, offsets into the text's plain fold.
- *
- * verify_rows(the same arguments) -> (rows, handed_back)
+ *   bytes-like buffer of native int32 triples (pattern, start, end).
  *   rows: bytes of native int32 rows (text number, start, end, key, variant rank), texts in
- *   order and each text's rows sorted as `verify` sorts its tuples: no Python object per
- *   match, for the screener's fast path.
+ *   order, each text's rows sorted by (start, end, key); handed_back: list of (text number,
+ *   stream, pattern, start, end) for the deferred texts, offsets into the text's plain fold.
  */
-static PyObject *run_verify(PyObject *args, int as_rows) {
-    PyObject *joined_obj, *starts_obj, *texts, *streams_obj, *variants_obj;
+static PyObject *verify_rows(PyObject *self, PyObject *args) {
+    PyObject *joined_obj, *starts_obj, *texts, *streams_obj;
     Py_buffer origins_buf, deferred_buf;
-    if (!PyArg_ParseTuple(args, "UO!y*O!y*O!O!", &joined_obj, &PyList_Type, &starts_obj,
+    if (!PyArg_ParseTuple(args, "UO!y*O!y*O!", &joined_obj, &PyList_Type, &starts_obj,
                           &origins_buf, &PyList_Type, &texts, &deferred_buf, &PyList_Type,
-                          &streams_obj, &PyTuple_Type, &variants_obj))
+                          &streams_obj))
         return NULL;
     PyObject *result = NULL, *verified = NULL, *handed_back = NULL;
     Py_ssize_t *starts = NULL, nstreams = 0, parsed = 0;
@@ -462,13 +417,11 @@ static PyObject *run_verify(PyObject *args, int as_rows) {
     Py_ssize_t count = PyList_GET_SIZE(starts_obj);
     const int32_t *origins = origins_buf.buf;
     const uint8_t *deferred = deferred_buf.buf;
-    PyObject *variants[VARIANTS];
-    if (PyTuple_GET_SIZE(variants_obj) != VARIANTS || PyList_GET_SIZE(texts) != count ||
+    if (PyList_GET_SIZE(texts) != count ||
         deferred_buf.len != count || origins_buf.len != joined.len * 4) {
         PyErr_SetString(PyExc_ValueError, "verify's arguments disagree in length");
         goto done;
     }
-    for (int v = 0; v < VARIANTS; v++) variants[v] = PyTuple_GET_ITEM(variants_obj, v);
     starts = PyMem_Malloc((count + 1) * sizeof(Py_ssize_t));
     if (!starts) { PyErr_NoMemory(); goto done; }
     for (Py_ssize_t t = 0; t < count; t++) {
@@ -484,9 +437,8 @@ static PyObject *run_verify(PyObject *args, int as_rows) {
     Py_ssize_t total = 0;
     cands = gather(streams, nstreams, starts, count, joined.len, &total);
     if (!cands) goto done;
-    verified = as_rows ? NULL : PyList_New(0);
     handed_back = PyList_New(0);
-    if ((!as_rows && !verified) || !handed_back) goto done;
+    if (!handed_back) goto done;
     for (Py_ssize_t i = 0; i < total;) {
         Py_ssize_t j = i, number = cands[i].number;
         while (j < total && cands[j].number == number) j++;
@@ -508,15 +460,7 @@ static PyObject *run_verify(PyObject *args, int as_rows) {
             if (collect_text(&cands[i], j - i, streams, &joined, starts[number], len, origins,
                              PyList_GET_ITEM(texts, number), &list) < 0)
                 goto done;
-            if (as_rows) {
-                if (rows_add(&rows, number, &list) < 0) goto done;
-            } else if (list.used) {
-                PyObject *matches = match_list(&list, variants);
-                if (!matches) goto done;
-                item = Py_BuildValue("(nN)", number, matches);
-                if (!item || PyList_Append(verified, item) < 0) goto item_failed;
-                Py_CLEAR(item);
-            }
+            if (rows_add(&rows, number, &list) < 0) goto done;
         }
         i = j;
         continue;
@@ -524,11 +468,9 @@ static PyObject *run_verify(PyObject *args, int as_rows) {
         Py_XDECREF(item);
         goto done;
     }
-    if (as_rows) {
-        verified = PyBytes_FromStringAndSize((const char *)rows.items,
-                                             rows.used * 5 * (Py_ssize_t)sizeof(int32_t));
-        if (!verified) goto done;
-    }
+    verified = PyBytes_FromStringAndSize((const char *)rows.items,
+                                         rows.used * 5 * (Py_ssize_t)sizeof(int32_t));
+    if (!verified) goto done;
     result = PyTuple_Pack(2, verified, handed_back);
 done:
     Py_XDECREF(verified);
@@ -544,13 +486,9 @@ done:
     return result;
 }
 
-static PyObject *verify(PyObject *self, PyObject *args) { return run_verify(args, 0); }
-
-static PyObject *verify_rows(PyObject *self, PyObject *args) { return run_verify(args, 1); }
-
 static PyMethodDef methods[] = {
-    {"verify", verify, METH_VARARGS, "Verify a batch's scanned matches and map them back."},
-    {"verify_rows", verify_rows, METH_VARARGS, "As verify, the matches as int32 rows."},
+    {"verify_rows", verify_rows, METH_VARARGS,
+     "Verify a batch's scanned matches and map them back, as int32 rows."},
     {NULL, NULL, 0, NULL},
 };
 

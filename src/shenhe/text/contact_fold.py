@@ -62,33 +62,39 @@ def fold(text: str) -> tuple[str, list[int] | None]:
     return folded, origin
 
 
-def fold_many(texts: Sequence[str]) -> list[tuple[str, list[int] | None]]:
-    """`fold` of every text, folded in one call of the folding kernel.
+JoinedFold = tuple[str, list[int], Sequence[int]]
+"""What `fold_joined` gives: the joined folds, where each text starts, and the origins."""
 
-    The texts are folded joined by U+0000, which no digit run holds or crosses (neither a
-    digit, a numeral nor a separator), so turning numerals into digits once over the joined
-    string changes each text as `fold` does.
-    """
+
+def fold_many(texts: Sequence[str]) -> list[tuple[str, list[int] | None]]:
+    """`fold` of every text, folded in one call of the folding kernel."""
     if not texts:
         return []
-    joined, starts, origins = fold_joined(texts)
-    ends = [start - 1 for start in starts[1:]]
-    ends.append(len(joined))
-    folds: list[tuple[str, list[int] | None]] = []
-    for text, start, end in zip(texts, starts, ends, strict=True):
-        same = end - start == len(text)
-        folds.append((joined[start:end], None if same else list(origins[start:end])))
-    return folds
+    folded = fold_joined(texts)
+    return [text_fold(text, folded, k) for k, text in enumerate(texts)]
 
 
-def fold_joined(texts: Sequence[str]) -> tuple[str, list[int], Sequence[int]]:
+def fold_joined(texts: Sequence[str]) -> JoinedFold:
     """The texts folded as `fold` folds each, joined by U+0000: the joined string, where each
-    text starts in it, and for each of its characters the index it came from in its text."""
+    text starts in it, and for each of its characters the index it came from in its text.
+
+    U+0000 is neither a digit, a numeral nor a separator, so no digit run holds or crosses
+    it, and turning numerals into digits once over the joined string changes each text as
+    `fold` does.
+    """
     joined, starts, origins, _ = _kernel().fold_batch(list(texts))
     if p.ANY_NUMERAL.search(joined):
         in_c = numerals_to_digits(joined)  # the same, in C where it was built
         joined = in_c if in_c is not None else p.NUMERAL_RUN.sub(_numerals_to_digits, joined)
     return joined, starts, origins
+
+
+def text_fold(text: str, folded: JoinedFold, k: int) -> tuple[str, list[int] | None]:
+    """`fold(text)` cut out of `folded`, where `text` is the k-th text folded."""
+    joined, starts, origins = folded
+    start = starts[k]
+    end = starts[k + 1] - 1 if k + 1 < len(starts) else len(joined)
+    return joined[start:end], None if end - start == len(text) else list(origins[start:end])
 
 
 @lru_cache(maxsize=1)

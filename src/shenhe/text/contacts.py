@@ -23,7 +23,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from shenhe.text import contact_patterns as p
-from shenhe.text.contact_fold import fold, fold_joined, fold_many, gate_many, may_hold_contact
+from shenhe.text.contact_fold import (
+    JoinedFold,
+    fold,
+    fold_joined,
+    fold_many,
+    gate_many,
+    may_hold_contact,
+    text_fold,
+)
 from shenhe.text.contact_numbers import Hit, bare_numbers, cued_number
 from shenhe.text.contact_scan import find_batch, scan_table
 
@@ -73,12 +81,8 @@ def find_contacts_many(texts: Sequence[str], numbers: Iterable[int]) -> dict[int
     if from_c is None:
         return _find_many(passed_texts, passed, folded)
     found, pending = from_c
-    joined, starts, origins = folded
     for k in pending:
-        text, start = passed_texts[k], starts[k]
-        end = starts[k + 1] - 1 if k + 1 < len(starts) else len(joined)
-        origin = None if end - start == len(text) else list(origins[start:end])
-        contacts = _find(text, joined[start:end], origin)
+        contacts = _find(passed_texts[k], *text_fold(passed_texts[k], folded, k))
         if contacts:
             found[passed[k]] = contacts
         else:
@@ -87,16 +91,12 @@ def find_contacts_many(texts: Sequence[str], numbers: Iterable[int]) -> dict[int
 
 
 def _find_many(
-    texts: list[str], numbers: list[int], folded: tuple[str, list[int], Sequence[int]]
+    texts: list[str], numbers: list[int], folded: JoinedFold
 ) -> dict[int, list[Contact]]:
     """`_find` of each text of a batch `fold_joined` folded, by number, for those with one."""
-    joined, starts, origins = folded
-    ends = [start - 1 for start in starts[1:]]
-    ends.append(len(joined))
     found: dict[int, list[Contact]] = {}
-    for number, text, start, end in zip(numbers, texts, starts, ends, strict=True):
-        origin = None if end - start == len(text) else list(origins[start:end])
-        contacts = _find(text, joined[start:end], origin)
+    for k, (number, text) in enumerate(zip(numbers, texts, strict=True)):
+        contacts = _find(text, *text_fold(text, folded, k))
         if contacts:
             found[number] = contacts
     return found

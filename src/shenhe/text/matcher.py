@@ -214,11 +214,7 @@ class Matcher:
         as plain tuples."""
         if _cverify is None:
             return self._find_python(texts, batch)
-        texts = texts if isinstance(texts, list) else list(texts)
-        verified, handed_back = _cverify.verify(*self._verify_args(texts, batch))
-        results: dict[int, list[CompactMatch]] = dict(verified)
-        results.update(self._verify_handed_back(texts, batch, handed_back))
-        return results
+        return compact_of(self.find_rows(texts, batch))
 
     def find_rows(self, texts: Sequence[str], batch: FoldedBatch) -> bytes:
         """The matches of `find_compact` as native int32 rows (text number, start, end, key,
@@ -235,7 +231,7 @@ class Matcher:
         return rows_of(found)
 
     def _verify_args(self, texts: list[str], batch: FoldedBatch) -> tuple[object, ...]:
-        """Scan every stream of `batch` and return the arguments of `_cverify.verify`."""
+        """Scan every stream of `batch` and return the arguments of `_cverify.verify_rows`."""
         scans: list[tuple[object, ...]] = []
         classes: str | None = None
         for index, (stream, tables) in enumerate(zip(self._streams, self._tables, strict=True)):
@@ -258,8 +254,7 @@ class Matcher:
         deferred = bytearray(len(batch))
         for number in batch.mapped():
             deferred[number] = 1
-        origins_all = _int32(batch.origins)
-        return (batch.joined, batch.starts, origins_all, texts, bytes(deferred), scans, VARIANTS)
+        return (batch.joined, batch.starts, _int32(batch.origins), texts, bytes(deferred), scans)
 
     def _verify_handed_back(
         self, texts: Sequence[str], batch: FoldedBatch, handed_back: list[tuple[int, ...]]
