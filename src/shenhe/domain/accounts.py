@@ -89,10 +89,17 @@ class Account:
     closed_at: datetime | None = None
     close_reason: str | None = None
     deleted_at: datetime | None = None
+    data_key: str | None = field(default=None, repr=False)
+    """The wrapped data key that opens `identity` (None once erased); never shown."""
 
     @property
     def identity_field(self) -> str:
         return IDENTITY_FIELD[self.kind]
+
+    @property
+    def identity_ref(self) -> str:
+        """`identity_ref` of the account's identity field, for its audit records."""
+        return identity_ref(self.identity[self.identity_field].blind_index)
 
     def masked(self) -> dict[str, str]:
         """Each identity field's masked form (``110***********002X``), in the kind's order."""

@@ -33,10 +33,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from shenhe.domain.account_vault import new_data_key, open_identity, seal_identity, unwrap, wrap
+from shenhe.domain.account_vault import new_data_key, seal_identity, wrap
 from shenhe.domain.audit import SYSTEM_ACTOR, Subject
 from shenhe.domain.pii import Keyring, seal, unseal
 from shenhe.services import audit
+from shenhe.services.accounts import open_account_identity
 from shenhe.services.errors import ConflictError
 from shenhe.services.unit_of_work import UnitOfWork
 
@@ -197,10 +198,9 @@ def _accounts(
         ids = uow.accounts.to_rewrap(keyring.current.key_id, after=after, limit=batch)
         for account_id in ids:
             account = uow.accounts.get(account_id, for_update=True)
-            wrapped = uow.accounts.data_key(account_id)
-            if account is None or wrapped is None:  # deleted meanwhile
+            if account is None or account.data_key is None:  # deleted meanwhile
                 continue
-            values = open_identity(unwrap(keyring, wrapped), account.identity, keyring)
+            values = open_account_identity(keyring, account)
             data_key = new_data_key()
             uow.accounts.replace_identity(
                 account_id,

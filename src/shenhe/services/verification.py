@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from shenhe.domain.accounts import AccountKind
+from shenhe.domain.accounts import IDENTITY_FIELD, AccountKind
 from shenhe.domain.errors import IdentityError
 from shenhe.domain.identity import parse_id_number, parse_uscc
 from shenhe.domain.registry import registry_date
@@ -41,6 +42,18 @@ class IdentityClaim:
     at: datetime
     responsible_name: str | None = dataclasses.field(default=None, repr=False)
     responsible_id_number: str | None = dataclasses.field(default=None, repr=False)
+
+    @classmethod
+    def of(cls, kind: AccountKind, values: Mapping[str, str], at: datetime) -> IdentityClaim:
+        """The claim of an account's clear identity `values` (its fields by name)."""
+        return cls(
+            kind,
+            values["name"],
+            values[IDENTITY_FIELD[kind]],
+            at,
+            values.get("responsible_name"),
+            values.get("responsible_id_number"),
+        )
 
     def to_request(self) -> dict[str, Any]:
         """The claim as the JSON a verification service receives."""

@@ -76,9 +76,7 @@ class SqlAccounts:
         self._session.add(row)
         self._session.flush()
         self._put_identity(row.id, identity)
-        account = self.get(row.id)
-        assert account is not None
-        return account
+        return _account(row, dict(identity))
 
     def get(self, account_id: int, *, for_update: bool = False) -> Account | None:
         statement = select(AccountRow).where(AccountRow.id == account_id)
@@ -457,6 +455,7 @@ def _account(row: AccountRow, identity: dict[str, SealedValue]) -> Account:
         closed_at=row.closed_at,
         close_reason=row.close_reason,
         deleted_at=row.deleted_at,
+        data_key=row.data_key,
     )
 
 
