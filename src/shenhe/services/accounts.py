@@ -268,7 +268,9 @@ def _admissible(
             f"this identity already holds {held} account{'s' if held != 1 else ''}, the most "
             f"allowed ({policy.per_identity}); sign in to the existing one instead"
         )
-    if uow.accounts.mobile_taken(keyring.blind_indexes("mobile", identity.values["mobile"])):
+    if uow.accounts.count_identity(
+        "mobile", keyring.blind_indexes("mobile", identity.values["mobile"])
+    ):
         raise MobileTakenError(
             "this mobile number is already another account's; give a number of your own"
         )

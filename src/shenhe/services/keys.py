@@ -108,7 +108,7 @@ def rotate(
     key_id = keyring.current.key_id
     report = RotationReport(key_id)
     rotation_id = _start(uow, key_id, actor, now, report)
-    budget = [max_batches]
+    budget = max_batches
     steps = (
         ("principals", _principals),
         ("accounts", _accounts),
@@ -119,11 +119,11 @@ def rotate(
         for kind, step in steps:
             after = 0
             while True:
-                if budget[0] is not None:
-                    if budget[0] <= 0:
+                if budget is not None:
+                    if budget <= 0:
                         return report
-                    budget[0] -= 1
-                done, after = step(uow, keyring, after, batch, now)
+                    budget -= 1
+                done, after = step(uow, keyring, after, batch)
                 report.counts[kind] += done
                 found += done
                 if done == 0:
@@ -177,9 +177,7 @@ def _finish(
     report.finished = True
 
 
-def _principals(
-    uow: UnitOfWork, keyring: Keyring, after: int, batch: int, now: datetime
-) -> tuple[int, int]:
+def _principals(uow: UnitOfWork, keyring: Keyring, after: int, batch: int) -> tuple[int, int]:
     with uow:
         rows = uow.pii_rotation.principals_to_reseal(
             keyring.current.key_id, after=after, limit=batch
@@ -191,9 +189,7 @@ def _principals(
     return len(rows), rows[-1][0] if rows else after
 
 
-def _accounts(
-    uow: UnitOfWork, keyring: Keyring, after: int, batch: int, now: datetime
-) -> tuple[int, int]:
+def _accounts(uow: UnitOfWork, keyring: Keyring, after: int, batch: int) -> tuple[int, int]:
     with uow:
         ids = uow.accounts.to_rewrap(keyring.current.key_id, after=after, limit=batch)
         for account_id in ids:
@@ -206,15 +202,12 @@ def _accounts(
                 account_id,
                 seal_identity(keyring, data_key, values),
                 wrap(keyring, data_key),
-                at=now,
             )
         uow.commit()
     return len(ids), ids[-1] if ids else after
 
 
-def _blacklist(
-    uow: UnitOfWork, keyring: Keyring, after: int, batch: int, now: datetime
-) -> tuple[int, int]:
+def _blacklist(uow: UnitOfWork, keyring: Keyring, after: int, batch: int) -> tuple[int, int]:
     with uow:
         entries = uow.identity_blacklist.to_reseal(keyring.current.key_id, after=after, limit=batch)
         for entry in entries:

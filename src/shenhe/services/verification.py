@@ -74,15 +74,6 @@ class VerificationResult:
     verifier: str
     reference: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "verified": self.verified,
-            "code": self.code,
-            "reason": self.reason,
-            "verifier": self.verifier,
-            "reference": self.reference,
-        }
-
 
 class IdentityVerifier(Protocol):
     """Checks that a claimed identity is genuine. Raises `VerifierUnavailableError` when it

@@ -117,9 +117,6 @@ class SqlAccounts:
         )
         return int(self._session.execute(statement).scalar_one())
 
-    def mobile_taken(self, indexes: Sequence[str]) -> bool:
-        return self.count_identity("mobile", indexes) > 0
-
     def set_status(
         self, account_id: int, status: AccountStatus, *, at: datetime, reason: str | None = None
     ) -> None:
@@ -152,7 +149,7 @@ class SqlAccounts:
         )
 
     def replace_identity(
-        self, account_id: int, identity: Mapping[str, SealedValue], data_key: str, *, at: datetime
+        self, account_id: int, identity: Mapping[str, SealedValue], data_key: str
     ) -> None:
         self._session.execute(delete(AccountPiiRow).where(AccountPiiRow.account_id == account_id))
         self._put_identity(account_id, identity)
