@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from shenhe.domain.accounts import PII_FIELDS, Account, AccountStatus
@@ -74,6 +74,21 @@ class CloseAccount:
     reason: str
     blacklist: bool = False
     until: datetime | None = None
+
+
+def blacklist_until(
+    blacklist: bool, days: int | None, permanent: bool, now: datetime, *, option: str = ""
+) -> datetime | None:
+    """When a blacklist asked for as `days` from `now` or `permanent` ends (None: for good,
+    or no blacklist); `SubmissionError` for both, or either without `blacklist`. The messages
+    name the options with the prefix `option` (``--`` on the command line)."""
+    if (days is not None or permanent) and not blacklist:
+        raise SubmissionError(
+            f"{option}days and {option}permanent go with {option}blacklist", field="days"
+        )
+    if days is not None and permanent:
+        raise SubmissionError(f"give {option}days or {option}permanent, not both", field="days")
+    return None if days is None else now + timedelta(days=days)
 
 
 def close_account(
