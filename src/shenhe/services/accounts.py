@@ -37,6 +37,7 @@ from shenhe.domain.errors import IdentityError, SubmissionError
 from shenhe.domain.identity import parse_id_number, parse_mobile, parse_uscc
 from shenhe.domain.otp import OtpRules
 from shenhe.domain.pii import Keyring
+from shenhe.domain.principals import check_name
 from shenhe.domain.registry import registry_date
 from shenhe.services import audit
 from shenhe.services.account_errors import (
@@ -277,12 +278,7 @@ def _admissible(
 
 
 def _name(value: object, field: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise SubmissionError("must be the legal name, not empty", field=field)
-    name = value.strip()
-    if len(name) > MAX_NAME or not name.isprintable():
-        raise SubmissionError(f"must be 1-{MAX_NAME} printable characters", field=field)
-    return name
+    return check_name(value, field, limit=MAX_NAME, whose="the legal name")
 
 
 def _absent(command: RegisterAccount, *fields: str) -> None:
