@@ -19,7 +19,6 @@ from shenhe.services import audit as audit_log
 app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
 
 
-
 @app.command()
 def verify(database: DatabaseOption = None, as_json: JsonOption = False) -> None:
     """Check the hash chain: exit 0 when intact, 1 naming the first broken record."""

@@ -128,4 +128,3 @@ _MESSAGES = {
     "expired": "the code has expired; ask for a new one",
     "spent": "the code was used or tried too often; ask for a new one",
 }
-
