@@ -61,9 +61,7 @@ def add_key(path: Path) -> str:
     ids = {key_id for key_id, _ in keys}
     number = 1 + max((int(i[1:]) for i in ids if i[:1] == "k" and i[1:].isdigit()), default=0)
     new_id = f"k{number}"
-    lines = [f"{new_id} {generate_master_key()}"]
-    lines += [f"{key_id} {base64.urlsafe_b64encode(key).decode('ascii')}" for key_id, key in keys]
-    _write(path, HEADER + "\n".join(lines) + "\n", replace=True)
+    _save(path, [f"{new_id} {generate_master_key()}", *(_line(i, key) for i, key in keys)])
     return new_id
 
 
@@ -75,12 +73,12 @@ def remove_key(path: Path, key_id: str) -> None:
     kept = [(i, key) for i, key in keys if i != key_id]
     if len(kept) == len(keys):
         raise ConfigError(f"{ENV}: {path} holds no key {key_id!r}")
-    lines = [f"{i} {base64.urlsafe_b64encode(key).decode('ascii')}" for i, key in kept]
-    _write(path, HEADER + "\n".join(lines) + "\n", replace=True)
+    _save(path, [_line(i, key) for i, key in kept])
 
 
 def stamp(path: Path) -> tuple[int, int] | None:
-    """(modification time in ns, size) of the key file, to notice that it changed."""
+    """(modification time in ns, size) of a file, to notice that it changed (None when it
+    cannot be read)."""
     try:
         info = path.stat()
     except OSError:
@@ -105,6 +103,15 @@ def _parse(text: str, path: Path) -> list[tuple[str, bytes]]:
     if not keys:
         raise ConfigError(f"{ENV}: {path} holds no key")
     return keys
+
+
+def _line(key_id: str, key: bytes) -> str:
+    return f"{key_id} {base64.urlsafe_b64encode(key).decode('ascii')}"
+
+
+def _save(path: Path, lines: list[str]) -> None:
+    """Replace the key file (atomically) with the header and these ``<key id> <key>`` lines."""
+    _write(path, HEADER + "\n".join(lines) + "\n", replace=True)
 
 
 def _create(path: Path) -> None:

@@ -9,7 +9,6 @@ POST   /v1/principals/{id}/reveal   pii_reveal: a principal's identity number (a
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -25,7 +24,6 @@ from shenhe.api.account_schemas import (
 )
 from shenhe.api.accounts import now, responses
 from shenhe.api.auth import operator_with
-from shenhe.domain.errors import SubmissionError
 from shenhe.services import account_admin, profiles, reverification
 
 router = APIRouter(tags=["accounts"])
@@ -42,11 +40,7 @@ def close_account(account_id: int, body: CloseIn, request: Request) -> dict[str,
     number it brings: for `days` days, or for good with `permanent`."""
     operator = operator_with(request, "moderator")
     moment = now()
-    if body.days is not None and body.permanent:
-        raise SubmissionError("give days or permanent, not both", field="days")
-    if not body.blacklist and (body.days is not None or body.permanent):
-        raise SubmissionError("days and permanent go with blacklist", field="days")
-    until = None if body.days is None else moment + timedelta(days=body.days)
+    until = account_admin.blacklist_until(body.blacklist, body.days, body.permanent, moment)
     command = account_admin.CloseAccount(account_id, body.reason, body.blacklist, until)
     account = account_admin.close_account(
         command, deps.unit_of_work(request), deps.keyring(request), actor=operator.actor, now=moment

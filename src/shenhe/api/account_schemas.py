@@ -9,16 +9,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-from shenhe.api.schemas import Text
-
-
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+from shenhe.api.schemas import StrictIn, Text
 
 
-class AccountIn(_In):
+class AccountIn(StrictIn):
     kind: Literal["individual", "organisation"]
     name: Text = Field(description="The legal name of the person or organisation.")
     mobile: Text = Field(description="A mainland mobile number; confirmed later by SMS code.")
@@ -63,11 +59,11 @@ class CodeSentOut(BaseModel):
     expires_at: str
 
 
-class CodeIn(_In):
+class CodeIn(StrictIn):
     code: Text = Field(description="The six-digit code sent by SMS.")
 
 
-class CloseIn(_In):
+class CloseIn(StrictIn):
     reason: Text = Field(description="Why (goes into the audit log), at least 4 characters.")
     blacklist: bool = Field(default=False, description="Bar the identity from registering again.")
     days: int | None = Field(
@@ -76,12 +72,12 @@ class CloseIn(_In):
     permanent: bool = Field(default=False, description="Blacklist for good.")
 
 
-class RevealIn(_In):
+class RevealIn(StrictIn):
     field: Text = Field(description="name, id_number, mobile, uscc, responsible_name, ...")
     reason: Text = Field(description="Why the clear value is needed (audited).")
 
 
-class PrincipalRevealIn(_In):
+class PrincipalRevealIn(StrictIn):
     reason: Text = Field(description="Why the clear value is needed (audited).")
 
 
@@ -90,5 +86,5 @@ class RevealOut(BaseModel):
     value: str
 
 
-class ReasonIn(_In):
+class ReasonIn(StrictIn):
     reason: Text = Field(description="Why (goes into the audit log), at least 4 characters.")

@@ -10,6 +10,8 @@ a database or creates a key file.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from typing import TypeVar
 
 from fastapi import Request
 
@@ -21,6 +23,21 @@ from shenhe.services.rules import Rules
 from shenhe.services.unit_of_work import UnitOfWork
 
 _LOCK = threading.Lock()
+_T = TypeVar("_T")
+
+
+def kept(request: Request, name: str, build: Callable[[Settings], _T]) -> _T:
+    """``app.state.<name>``, built from the app's settings by `build` on first use (once, even
+    when requests race) and kept there for the next ones."""
+    state = request.app.state
+    found: _T | None = getattr(state, name, None)
+    if found is None:
+        with _LOCK:
+            found = getattr(state, name, None)
+            if found is None:
+                found = build(_settings(request))
+                setattr(state, name, found)
+    return found
 
 
 def database(request: Request) -> Database:
@@ -51,13 +68,7 @@ def unit_of_work(request: Request, *, read_only: bool = False) -> UnitOfWork:
 def rules(request: Request) -> Rules:
     """The rules the app decides with, around the screener it serves."""
     state = request.app.state
-    found: Rules | None = getattr(state, "rules", None)
-    if found is None:
-        with _LOCK:
-            found = getattr(state, "rules", None)
-            if found is None:
-                found = state.rules = build_rules(_settings(request), state.screener)
-    return found
+    return kept(request, "rules", lambda settings: build_rules(settings, state.screener))
 
 
 def keyring(request: Request) -> Keyring:

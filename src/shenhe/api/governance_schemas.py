@@ -11,17 +11,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-from shenhe.api.schemas import Text
+from shenhe.api.schemas import StrictIn, Text
 from shenhe.domain.apps import AppStatus
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class PrincipalIn(_In):
+class PrincipalIn(StrictIn):
     kind: Literal["enterprise", "individual"]
     name: Text = Field(description="The legal name.", examples=["深圳市某某科技有限公司"])
     uscc: Text | None = Field(
@@ -33,7 +29,7 @@ class PrincipalIn(_In):
     )
 
 
-class QualificationIn(_In):
+class QualificationIn(StrictIn):
     type: Text = Field(description="A qualification type of the catalogue: lending_licence, ...")
     number: Text = Field(description="The licence number as printed.")
     issuer: Text = ""
@@ -68,7 +64,7 @@ class PrincipalOut(BaseModel):
     created_at: str | None
 
 
-class AppIn(_In):
+class AppIn(StrictIn):
     appid: Text = Field(examples=["wx1a2b3c4d5e6f7a8b"])
     principal_id: int
     name: Text
@@ -78,7 +74,7 @@ class AppIn(_In):
     actor: Text = Field(default="api", description="Who submits it (for the audit log).")
 
 
-class AppPut(_In):
+class AppPut(StrictIn):
     name: Text
     category: Text
     description: Text = ""
@@ -86,7 +82,7 @@ class AppPut(_In):
     actor: Text = "api"
 
 
-class AppPatch(_In):
+class AppPatch(StrictIn):
     name: Text | None = None
     category: Text | None = None
     description: Text | None = None
@@ -166,7 +162,7 @@ class DecidedOut(BaseModel):
     enforcement: list[EnforcementOut]
 
 
-class EnforcementIn(_In):
+class EnforcementIn(StrictIn):
     actor: Text = Field(description="The moderator who decides (not 'system').")
     reasons: list[Text] = Field(min_length=1, examples=[["content.loan"]])
     severity: int | None = Field(

@@ -5,24 +5,17 @@ request that needs them and kept on ``app.state``. The database comes from `shen
 
 from __future__ import annotations
 
-import threading
-
 from fastapi import Request
 
+from shenhe.api.deps import kept
 from shenhe.bootstrap import build_publishing_rules
-from shenhe.config import Settings
 from shenhe.services.publishing_rules import PublishingRules
-
-_LOCK = threading.Lock()
 
 
 def publishing_rules(request: Request) -> PublishingRules:
     state = request.app.state
-    found: PublishingRules | None = getattr(state, "publishing_rules", None)
-    if found is None:
-        with _LOCK:
-            found = getattr(state, "publishing_rules", None)
-            if found is None:
-                settings: Settings = state.settings
-                found = state.publishing_rules = build_publishing_rules(settings, state.screener)
-    return found
+    return kept(
+        request,
+        "publishing_rules",
+        lambda settings: build_publishing_rules(settings, state.screener),
+    )

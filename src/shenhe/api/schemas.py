@@ -20,10 +20,14 @@ _SURFACE_HELP = (
 )
 
 
-class _Surfaced(BaseModel):
-    """A request naming a surface; an unknown surface is a 422 on ``surface`` listing the known."""
+class StrictIn(BaseModel):
+    """A request body that refuses fields it does not know (a 422 naming them)."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+class _Surfaced(StrictIn):
+    """A request naming a surface; an unknown surface is a 422 on ``surface`` listing the known."""
 
     surface: str = Field(default=DEFAULT_SURFACE, description=_SURFACE_HELP)
 

@@ -9,9 +9,8 @@ is an audit record.
 
 from __future__ import annotations
 
-import getpass
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import typer
@@ -28,9 +27,10 @@ from shenhe.bootstrap import (
 )
 from shenhe.cli.db import DatabaseOption
 from shenhe.cli.errors import reporting
-from shenhe.cli.options import settings_from
+from shenhe.cli.options import JsonOption, cli_actor, settings_from
 from shenhe.domain.accounts import Account
 from shenhe.domain.errors import SubmissionError
+from shenhe.jobs.reverify import run_reverification
 from shenhe.services import account_admin, accounts, operators, profiles, reverification
 
 app = typer.Typer(
@@ -38,7 +38,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 TokenOption = Annotated[
     str | None,
     typer.Option(
@@ -51,14 +50,6 @@ TokenOption = Annotated[
 ReasonOption = Annotated[
     str, typer.Option("--reason", help="Why (goes into the audit log).", show_default=False)
 ]
-
-
-def cli_actor() -> str:
-    """How audit records name the person at this shell."""
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
 
 
 def _now() -> datetime:
@@ -97,13 +88,9 @@ def close(
     """Close an account; with --blacklist its identity cannot register again, whatever new
     name or mobile number it brings (for --days N, or for good)."""
     with reporting():
-        if (days is not None or permanent) and not blacklist:
-            raise SubmissionError("--days and --permanent go with --blacklist", field="days")
-        if days is not None and permanent:
-            raise SubmissionError("give --days or --permanent, not both", field="days")
-        settings = settings_from(database_url=database)
         now = _now()
-        until = None if days is None else now + timedelta(days=days)
+        until = account_admin.blacklist_until(blacklist, days, permanent, now, option="--")
+        settings = settings_from(database_url=database)
         command = account_admin.CloseAccount(account_id, reason, blacklist, until)
         with build_database(settings) as db:
             account = account_admin.close_account(
@@ -241,22 +228,18 @@ def reverify(
         if (account_id is None) == (not due):
             raise SubmissionError("give an account ID or --due (not both)", field="id")
         settings = settings_from(database_url=database)
-        verifier, policy = build_verifier(settings), build_account_policy(settings)
-        with build_database(settings) as db:
-            uow, keyring = build_unit_of_work(db), build_keyring(settings)
-            if account_id is not None:
+        if account_id is None:
+            report = run_reverification(settings, now=_now(), limit=limit)
+        else:
+            with build_database(settings) as db:
                 account = reverification.reverify_account(
                     account_id,
-                    uow,
-                    keyring,
-                    verifier,
+                    build_unit_of_work(db),
+                    build_keyring(settings),
+                    build_verifier(settings),
                     now=_now(),
-                    policy=policy,
+                    policy=build_account_policy(settings),
                     actor=cli_actor(),
-                )
-            else:
-                report = reverification.reverify_due(
-                    uow, keyring, verifier, now=_now(), policy=policy, limit=limit
                 )
     if account_id is not None:
         _print(account, as_json)

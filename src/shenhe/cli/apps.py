@@ -36,7 +36,7 @@ from shenhe.bootstrap import (
 from shenhe.cli.app_lines import parse_line
 from shenhe.cli.db import DatabaseOption
 from shenhe.cli.errors import EXIT_ERROR, InputFileError, reporting
-from shenhe.cli.options import LexiconOption, PolicyOption, settings_from
+from shenhe.cli.options import JsonOption, LexiconOption, PolicyOption, settings_from
 from shenhe.errors import ShenheError
 from shenhe.services import history
 from shenhe.services.expiry import lift_expired
@@ -109,7 +109,7 @@ def import_(
 @app.command()
 def show(
     appid: Annotated[str, typer.Argument(metavar="APPID", help="The app's id.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_json: JsonOption = False,
     database: DatabaseOption = None,
 ) -> None:
     """Show an app: its principal, versions, decisions and penalties (PII masked)."""
@@ -125,7 +125,7 @@ def show(
 
 @app.command("lift-expired")
 def lift_expired_(
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_json: JsonOption = False,
     database: DatabaseOption = None,
 ) -> None:
     """Lift every penalty past its end and give the apps their status back (run it from cron;

@@ -13,12 +13,10 @@ from rich.text import Text
 from shenhe.bootstrap import build_database, build_unit_of_work
 from shenhe.cli.db import DatabaseOption, database_settings
 from shenhe.cli.errors import EXIT_ERROR, reporting
-from shenhe.cli.options import setting_help
+from shenhe.cli.options import JsonOption, setting_help
 from shenhe.services import audit as audit_log
 
 app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 
 
 @app.command()

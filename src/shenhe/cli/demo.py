@@ -32,6 +32,7 @@ from shenhe.bootstrap import (
 )
 from shenhe.cli.db import DatabaseOption, database_settings
 from shenhe.cli.errors import reporting
+from shenhe.cli.options import JsonOption
 from shenhe.services.agreements import publish_first_agreement
 from shenhe.services.apps import Decided
 from shenhe.services.demo import RegistryCounts, demo_registry, registry_counts, seed_demo
@@ -61,7 +62,7 @@ def seed(
         bool,
         typer.Option("--if-empty", help="Seed only an empty registry; otherwise do nothing."),
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_json: JsonOption = False,
     database: DatabaseOption = None,
 ) -> None:
     """Generate a realistic registry (clean apps, licensed lenders, disguised loan apps,

@@ -20,10 +20,9 @@ import typer
 
 from shenhe.adapters.keyfile import add_key, remove_key
 from shenhe.bootstrap import build_database, build_keyring, build_unit_of_work
-from shenhe.cli.accounts import cli_actor
 from shenhe.cli.db import DatabaseOption
 from shenhe.cli.errors import reporting
-from shenhe.cli.options import settings_from
+from shenhe.cli.options import JsonOption, cli_actor, settings_from
 from shenhe.services import keys
 
 app = typer.Typer(help="The PII master keys: rotate them, retire old ones.", no_args_is_help=True)
@@ -52,7 +51,7 @@ def rotate(
     batch: Annotated[
         int, typer.Option("--batch", min=1, help="Values re-sealed per transaction.")
     ] = keys.DEFAULT_BATCH,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_json: JsonOption = False,
     database: DatabaseOption = None,
 ) -> None:
     """Rotate the PII master key: re-seal every identity value (accounts, principals, the

@@ -13,10 +13,9 @@ from typing import Annotated
 import typer
 
 from shenhe.bootstrap import build_database, build_unit_of_work
-from shenhe.cli.accounts import cli_actor
 from shenhe.cli.db import DatabaseOption
 from shenhe.cli.errors import reporting
-from shenhe.cli.options import settings_from
+from shenhe.cli.options import cli_actor, settings_from
 from shenhe.domain.operators import ROLES
 from shenhe.services import operators
 

@@ -6,6 +6,7 @@ defaults here are therefore None ("not given"); the real defaults live in `shenh
 
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -43,6 +44,7 @@ PolicyOption = Annotated[
         show_default=False,
     ),
 ]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 SurfaceOption = Annotated[
     str,
     typer.Option(
@@ -53,6 +55,14 @@ SurfaceOption = Annotated[
         "app_description, app_page.",
     ),
 ]
+
+
+def cli_actor() -> str:
+    """How audit records name the person at this shell."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
 
 
 def settings_from(**options: Any) -> Settings:

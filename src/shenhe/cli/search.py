@@ -15,6 +15,7 @@ from rich.text import Text
 from shenhe.bootstrap import build_database, build_screener, build_unit_of_work
 from shenhe.cli.db import DatabaseOption, database_settings
 from shenhe.cli.errors import reporting
+from shenhe.cli.options import JsonOption
 from shenhe.domain.search import SearchResult
 from shenhe.services import search as search_service
 from shenhe.services.search import DEFAULT_LIMIT, MAX_LIMIT, RebuildReport
@@ -28,7 +29,7 @@ def search(
             metavar="QUERY", help="What to search for: words or an app's name.", show_default=False
         ),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_json: JsonOption = False,
     limit: Annotated[
         int,
         typer.Option("--limit", "-n", min=1, max=MAX_LIMIT, help="The most apps to show."),

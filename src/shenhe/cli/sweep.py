@@ -29,7 +29,7 @@ from rich.text import Text
 from shenhe.bootstrap import build_database, build_rules, build_screener, build_unit_of_work
 from shenhe.cli.db import DatabaseOption
 from shenhe.cli.errors import reporting
-from shenhe.cli.options import LexiconOption, PolicyOption, settings_from
+from shenhe.cli.options import JsonOption, LexiconOption, PolicyOption, settings_from
 from shenhe.domain.sweeps import SweepSummary
 from shenhe.services.sweep import DEFAULT_BATCH_SIZE, Sweep
 from shenhe.services.sweep import sweep as run_sweep
@@ -62,7 +62,7 @@ def sweep(
             help="Act only on content of this screening category (loan, porn, diversion, ...).",
         ),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_json: JsonOption = False,
     batch_size: Annotated[
         int, typer.Option("--batch-size", min=1, help="Apps screened together.")
     ] = DEFAULT_BATCH_SIZE,

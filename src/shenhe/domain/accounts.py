@@ -22,7 +22,7 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any, Literal
 
-from shenhe.domain.audit import format_time
+from shenhe.domain.audit import format_time_or_none
 from shenhe.domain.pii import SealedValue
 
 AccountKind = Literal["individual", "organisation"]
@@ -89,10 +89,17 @@ class Account:
     closed_at: datetime | None = None
     close_reason: str | None = None
     deleted_at: datetime | None = None
+    data_key: str | None = field(default=None, repr=False)
+    """The wrapped data key that opens `identity` (None once erased); never shown."""
 
     @property
     def identity_field(self) -> str:
         return IDENTITY_FIELD[self.kind]
+
+    @property
+    def identity_ref(self) -> str:
+        """`identity_ref` of the account's identity field, for its audit records."""
+        return identity_ref(self.identity[self.identity_field].blind_index)
 
     def masked(self) -> dict[str, str]:
         """Each identity field's masked form (``110***********002X``), in the kind's order."""
@@ -137,14 +144,14 @@ class Account:
             "status": self.status,
             "identity": self.masked(),
             "identity_status": self.identity_status,
-            "identity_verified_at": _time(self.identity_verified_at),
-            "identity_due_at": _time(self.identity_due_at),
+            "identity_verified_at": format_time_or_none(self.identity_verified_at),
+            "identity_due_at": format_time_or_none(self.identity_due_at),
             "mobile_verified": self.mobile_verified_at is not None,
-            "mobile_verified_at": _time(self.mobile_verified_at),
-            "created_at": _time(self.created_at),
-            "closed_at": _time(self.closed_at),
+            "mobile_verified_at": format_time_or_none(self.mobile_verified_at),
+            "created_at": format_time_or_none(self.created_at),
+            "closed_at": format_time_or_none(self.closed_at),
             "close_reason": self.close_reason,
-            "deleted_at": _time(self.deleted_at),
+            "deleted_at": format_time_or_none(self.deleted_at),
         }
         if now is not None:
             data["publishing"] = self.rights_at(now).to_dict()
@@ -155,7 +162,3 @@ def identity_ref(blind_index: str) -> str:
     """What audit records carry for an identity: a prefix of its blind index (no clear value,
     no masked value), enough to tell records about the same identity apart."""
     return blind_index[:16]
-
-
-def _time(moment: datetime | None) -> str | None:
-    return None if moment is None else format_time(moment)

@@ -63,6 +63,11 @@ def format_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def format_time_or_none(moment: datetime | None) -> str | None:
+    """`format_time` of `moment`, None for None (a moment that may not have come yet)."""
+    return None if moment is None else format_time(moment)
+
+
 def chain_hash(content: Mapping[str, Any]) -> str:
     """SHA-256 (hex) of the canonical JSON of `content`, UTF-8 encoded."""
     return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()

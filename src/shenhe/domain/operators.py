@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from shenhe.domain.audit import format_time
+from shenhe.domain.audit import format_time, format_time_or_none
 from shenhe.domain.pii import NonceSource
 
 Role = Literal["moderator", "pii_reveal"]
@@ -51,7 +51,7 @@ class Operator:
             "name": self.name,
             "roles": list(self.roles),
             "created_at": format_time(self.created_at),
-            "revoked_at": None if self.revoked_at is None else format_time(self.revoked_at),
+            "revoked_at": format_time_or_none(self.revoked_at),
         }
 
 

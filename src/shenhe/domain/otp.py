@@ -48,10 +48,6 @@ class OtpCode:
     attempts: int
     consumed_at: datetime | None = None
 
-    def usable_at(self, now: datetime, rules: OtpRules) -> bool:
-        fresh = self.consumed_at is None and now < self.expires_at
-        return fresh and self.attempts < rules.max_attempts
-
 
 CheckOutcome = Literal["ok", "wrong", "expired", "spent", "none"]
 

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from shenhe.domain.apps import PrincipalKind, PrincipalRef
-from shenhe.domain.audit import format_time
+from shenhe.domain.audit import format_time_or_none
 from shenhe.domain.errors import SubmissionError
 from shenhe.domain.pii import SealedValue
 from shenhe.domain.qualifications import Qualification
@@ -26,13 +26,20 @@ MAX_NAME = 200
 """Longest principal name stored (the schema's limit)."""
 
 
-def check_name(name: object, field_name: str = "name") -> str:
-    """`name` stripped, or `SubmissionError` naming the field when empty or too long."""
+def check_name(
+    name: object,
+    field_name: str = "name",
+    *,
+    limit: int = MAX_NAME,
+    whose: str = "the principal's legal name",
+) -> str:
+    """`name` stripped, or `SubmissionError` naming the field when empty, longer than `limit`
+    or not printable; `whose` says what the name must be (the message when it is empty)."""
     if not isinstance(name, str) or not name.strip():
-        raise SubmissionError("must be the principal's legal name, not empty", field=field_name)
+        raise SubmissionError(f"must be {whose}, not empty", field=field_name)
     stripped = name.strip()
-    if len(stripped) > MAX_NAME or not stripped.isprintable():
-        raise SubmissionError(f"must be 1-{MAX_NAME} printable characters", field=field_name)
+    if len(stripped) > limit or not stripped.isprintable():
+        raise SubmissionError(f"must be 1-{limit} printable characters", field=field_name)
     return stripped
 
 
@@ -77,9 +84,9 @@ class Principal:
             "uscc": self.uscc,
             "id_number_masked": None if self.id_number is None else self.id_number.masked,
             "blacklisted": self.blacklisted,
-            "blacklisted_until": _time(self.blacklisted_until),
+            "blacklisted_until": format_time_or_none(self.blacklisted_until),
             "qualifications": [qualification_dict(q) for q in self.qualifications],
-            "created_at": _time(self.created_at),
+            "created_at": format_time_or_none(self.created_at),
         }
 
 
@@ -93,10 +100,6 @@ def qualification_dict(qualification: Qualification) -> dict[str, Any]:
         "valid_until": _day(qualification.valid_until),
         "verified": qualification.verified,
     }
-
-
-def _time(moment: datetime | None) -> str | None:
-    return None if moment is None else format_time(moment)
 
 
 def _day(day: Any) -> str | None:

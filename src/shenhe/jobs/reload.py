@@ -14,10 +14,10 @@ mix. A file that fails to load is logged and the one in use is kept; the next ch
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from shenhe.adapters.keyfile import stamp
 from shenhe.bootstrap import build_lexicon, build_policy
 from shenhe.config import Settings
 from shenhe.errors import ShenheError
@@ -28,14 +28,6 @@ logger = logging.getLogger(__name__)
 
 Stamp = tuple[int, int] | None
 """(modification time in ns, size) of a file, or None when it cannot be read."""
-
-
-def stamp(path: Path) -> Stamp:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return (info.st_mtime_ns, info.st_size)
 
 
 def stamps(paths: Sequence[Path]) -> tuple[Stamp, ...]:

@@ -30,17 +30,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from shenhe.domain.account_vault import open_identity, unwrap
-from shenhe.domain.accounts import PII_FIELDS, Account, AccountStatus, identity_ref
+from shenhe.domain.accounts import PII_FIELDS, Account, AccountStatus
 from shenhe.domain.audit import Subject, format_time
 from shenhe.domain.errors import SubmissionError
 from shenhe.domain.operators import Operator
 from shenhe.domain.pii import Keyring, seal, unseal
 from shenhe.services import audit
 from shenhe.services.account_errors import AccountStateError
+from shenhe.services.accounts import open_account_identity, require_account
 from shenhe.services.errors import NotFoundError
 from shenhe.services.operators import require
 from shenhe.services.unit_of_work import UnitOfWork
@@ -76,6 +76,21 @@ class CloseAccount:
     until: datetime | None = None
 
 
+def blacklist_until(
+    blacklist: bool, days: int | None, permanent: bool, now: datetime, *, option: str = ""
+) -> datetime | None:
+    """When a blacklist asked for as `days` from `now` or `permanent` ends (None: for good,
+    or no blacklist); `SubmissionError` for both, or either without `blacklist`. The messages
+    name the options with the prefix `option` (``--`` on the command line)."""
+    if (days is not None or permanent) and not blacklist:
+        raise SubmissionError(
+            f"{option}days and {option}permanent go with {option}blacklist", field="days"
+        )
+    if days is not None and permanent:
+        raise SubmissionError(f"give {option}days or {option}permanent, not both", field="days")
+    return None if days is None else now + timedelta(days=days)
+
+
 def close_account(
     command: CloseAccount, uow: UnitOfWork, keyring: Keyring, *, actor: str, now: datetime
 ) -> Account:
@@ -84,7 +99,7 @@ def close_account(
     if command.until is not None and command.until <= now:
         raise SubmissionError("the blacklist must end in the future", field="days")
     with uow:
-        account = _account(uow, command.account_id)
+        account = require_account(uow, command.account_id, for_update=True)
         if account.status == "deleted":
             raise AccountStateError(f"account {account.id} was deleted; nothing to close")
         if account.status == "closed" and not command.blacklist:
@@ -94,10 +109,10 @@ def close_account(
             "reason": reason,
             "blacklist": command.blacklist,
             "until": None if command.until is None else format_time(command.until),
-            "identity_ref": identity_ref(account.identity[field].blind_index),
+            "identity_ref": account.identity_ref,
         }
         if command.blacklist:
-            value = _open(uow, keyring, account, field)
+            value = open_account_identity(keyring, account, [field])[field]
             uow.identity_blacklist.add(
                 field=field,
                 sealed=seal(keyring, field, value),
@@ -137,7 +152,7 @@ def suspend_account(
     before: AccountStatus = "active" if suspend else "suspended"
     after: AccountStatus = "suspended" if suspend else "active"
     with uow:
-        account = _account(uow, account_id)
+        account = require_account(uow, account_id, for_update=True)
         if account.status != before:
             raise AccountStateError(f"account {account_id} is {account.status}, not {before}")
         uow.accounts.set_status(account_id, after, at=now)
@@ -166,10 +181,10 @@ def delete_account(
     """Delete the account: `extra_steps`, then `ERASURE_STEPS`, one transaction; see above."""
     steps = (*extra_steps, *ERASURE_STEPS)
     with uow:
-        account = _account(uow, account_id)
+        account = require_account(uow, account_id, for_update=True)
         if account.status == "deleted":
             raise AccountStateError(f"account {account_id} was deleted already")
-        reference = identity_ref(account.identity[account.identity_field].blind_index)
+        reference = account.identity_ref
         for step in steps:
             step(uow, account_id, now)
         audit.append(
@@ -205,12 +220,12 @@ def reveal_account_value(
     if field not in PII_FIELDS:
         raise SubmissionError(f"must be one of {', '.join(sorted(PII_FIELDS))}", field="field")
     with uow:
-        account = _account(uow, account_id)
+        account = require_account(uow, account_id, for_update=True)
         if account.status == "deleted":
             raise AccountStateError(f"account {account_id} was deleted; its identity is erased")
         if field not in account.identity:
             raise NotFoundError(f"{field} of account", str(account_id))
-        value = _open(uow, keyring, account, field)
+        value = open_account_identity(keyring, account, [field])[field]
         _reveal_record(uow, operator, Subject("account", str(account_id)), field, reason, now)
         uow.commit()
     return value
@@ -253,20 +268,6 @@ def _reveal_record(
         payload={"field": field, "reason": reason, "roles": list(operator.roles)},
         at=now,
     )
-
-
-def _open(uow: UnitOfWork, keyring: Keyring, account: Account, field: str) -> str:
-    wrapped = uow.accounts.data_key(account.id)
-    if wrapped is None:
-        raise AccountStateError(f"account {account.id} was deleted; its identity is erased")
-    return open_identity(unwrap(keyring, wrapped), {field: account.identity[field]}, keyring)[field]
-
-
-def _account(uow: UnitOfWork, account_id: int) -> Account:
-    account = uow.accounts.get(account_id, for_update=True)
-    if account is None:
-        raise NotFoundError("account", str(account_id))
-    return account
 
 
 def _reason(reason: object) -> str:

@@ -14,16 +14,20 @@ import math
 from datetime import datetime
 from typing import Protocol
 
-from shenhe.domain.account_vault import open_identity, unwrap
 from shenhe.domain.accounts import Account
 from shenhe.domain.audit import Subject
 from shenhe.domain.identity import MobileNumber
 from shenhe.domain.otp import DAY, OtpPurpose, check, code_hash, new_code, resend_wait
 from shenhe.domain.pii import Keyring
 from shenhe.services import audit
-from shenhe.services.account_errors import AccountStateError, OtpError, ThrottledError
-from shenhe.services.accounts import DEFAULT_POLICY, AccountPolicy
-from shenhe.services.errors import NotFoundError
+from shenhe.services.account_errors import OtpError, ThrottledError
+from shenhe.services.accounts import (
+    DEFAULT_POLICY,
+    GONE,
+    AccountPolicy,
+    open_account_identity,
+    require_account,
+)
 from shenhe.services.unit_of_work import UnitOfWork
 
 PURPOSE: OtpPurpose = "mobile"
@@ -48,7 +52,7 @@ def send_mobile_code(
     """Send a new code to the account's mobile number; when it expires."""
     rules = policy.otp
     with uow:
-        account = _open_account(uow, account_id)
+        account = require_account(uow, account_id, for_update=True, refuse=GONE)
         today = uow.otp.sent_since(account_id, PURPOSE, now - DAY)
         wait = resend_wait(uow.otp.latest(account_id, PURPOSE), now, rules, today)
         if wait:
@@ -57,9 +61,7 @@ def send_mobile_code(
                 f"a code was sent moments ago, or too many today; ask for a new one in {seconds} s",
                 retry_after=seconds,
             )
-        wrapped = uow.accounts.data_key(account_id)
-        assert wrapped is not None  # only deleted accounts lose it
-        mobile = open_identity(unwrap(keyring, wrapped), {"mobile": account.identity["mobile"]})
+        mobile = open_account_identity(keyring, account, ["mobile"], check_index=False)
         code = new_code()
         expires = now + rules.ttl
         uow.otp.add(
@@ -88,7 +90,7 @@ def confirm_mobile(
     """Confirm the mobile number with the code sent; the account after."""
     rules = policy.otp
     with uow:
-        _open_account(uow, account_id)
+        require_account(uow, account_id, for_update=True, refuse=GONE)
         stored = uow.otp.latest(account_id, PURPOSE)
         outcome = check(stored, keyring.current, code, now, rules)
         if outcome == "wrong":
@@ -126,12 +128,3 @@ _MESSAGES = {
     "expired": "the code has expired; ask for a new one",
     "spent": "the code was used or tried too often; ask for a new one",
 }
-
-
-def _open_account(uow: UnitOfWork, account_id: int) -> Account:
-    account = uow.accounts.get(account_id, for_update=True)
-    if account is None:
-        raise NotFoundError("account", str(account_id))
-    if account.status in ("closed", "deleted"):
-        raise AccountStateError(f"account {account_id} is {account.status}")
-    return account

@@ -68,10 +68,6 @@ class AccountRepository(Protocol):
         """How many accounts not deleted hold an identity `field` with one of these indexes."""
         ...
 
-    def mobile_taken(self, indexes: Sequence[str]) -> bool:
-        """Whether an account not deleted holds a mobile number with one of these indexes."""
-        ...
-
     def set_status(
         self, account_id: int, status: AccountStatus, *, at: datetime, reason: str | None = None
     ) -> None:
@@ -95,7 +91,7 @@ class AccountRepository(Protocol):
         ...
 
     def replace_identity(
-        self, account_id: int, identity: Mapping[str, SealedValue], data_key: str, *, at: datetime
+        self, account_id: int, identity: Mapping[str, SealedValue], data_key: str
     ) -> None:
         """Store re-sealed identity values and a new wrapped data key (a key rotation)."""
         ...

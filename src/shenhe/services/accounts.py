@@ -19,26 +19,29 @@ Closing (`close_account`) and deleting (`delete_account`) are in `shenhe.service
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from shenhe.domain.account_vault import new_data_key, seal_identity, wrap
+from shenhe.domain.account_vault import new_data_key, open_identity, seal_identity, unwrap, wrap
 from shenhe.domain.accounts import (
     ACCOUNT_KINDS,
     IDENTITY_FIELD,
     Account,
     AccountKind,
+    AccountStatus,
     PublishingRights,
-    identity_ref,
 )
 from shenhe.domain.audit import SYSTEM_ACTOR, Subject, format_time
 from shenhe.domain.errors import IdentityError, SubmissionError
 from shenhe.domain.identity import parse_id_number, parse_mobile, parse_uscc
 from shenhe.domain.otp import OtpRules
 from shenhe.domain.pii import Keyring
+from shenhe.domain.principals import check_name
 from shenhe.domain.registry import registry_date
 from shenhe.services import audit
 from shenhe.services.account_errors import (
+    AccountStateError,
     BlacklistedError,
     IdentityTakenError,
     MobileTakenError,
@@ -50,6 +53,8 @@ from shenhe.services.verification import IdentityClaim, IdentityVerifier
 
 MAX_NAME = 100
 """Longest legal name of a person, an organisation or a responsible person."""
+GONE: tuple[AccountStatus, ...] = ("closed", "deleted")
+"""The statuses of an account that takes no more steps of its own (codes, re-verification)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,16 +98,6 @@ class _Identity:
     def field(self) -> str:
         return IDENTITY_FIELD[self.kind]
 
-    def claim(self, at: datetime) -> IdentityClaim:
-        return IdentityClaim(
-            self.kind,
-            self.values["name"],
-            self.values[self.field],
-            at,
-            self.values.get("responsible_name"),
-            self.values.get("responsible_id_number"),
-        )
-
 
 def register_account(
     command: RegisterAccount,
@@ -117,7 +112,7 @@ def register_account(
     identity = _checked(command, now)
     with uow:
         _admissible(uow, keyring, identity, now, policy)
-    result = verifier.verify(identity.claim(now))
+    result = verifier.verify(IdentityClaim.of(identity.kind, identity.values, now))
     if not result.verified:
         raise VerificationFailedError(
             f"the identity could not be verified ({result.code}): {result.reason}; check that "
@@ -150,7 +145,7 @@ def register_account(
             subject=Subject("account", str(account.id)),
             payload={
                 "kind": account.kind,
-                "identity_ref": identity_ref(account.identity[identity.field].blind_index),
+                "identity_ref": account.identity_ref,
                 "verifier": result.verifier,
                 "reference": result.reference,
                 "due_at": format_time(now + policy.reverify_after),
@@ -164,10 +159,41 @@ def register_account(
 def get_account(account_id: int, uow: UnitOfWork) -> Account:
     """The account (identity sealed, shown masked), or `NotFoundError`."""
     with uow:
-        account = uow.accounts.get(account_id)
+        return require_account(uow, account_id)
+
+
+def require_account(
+    uow: UnitOfWork,
+    account_id: int,
+    *,
+    for_update: bool = False,
+    refuse: Collection[AccountStatus] = (),
+) -> Account:
+    """A step, inside an open ``with uow:``: the account (its row locked with `for_update`),
+    `NotFoundError` when there is none, `AccountStateError` when its status is in `refuse`."""
+    account = uow.accounts.get(account_id, for_update=for_update)
     if account is None:
         raise NotFoundError("account", str(account_id))
+    if account.status in refuse:
+        raise AccountStateError(f"account {account_id} is {account.status}")
     return account
+
+
+def open_account_identity(
+    keyring: Keyring,
+    account: Account,
+    fields: Iterable[str] | None = None,
+    *,
+    check_index: bool = True,
+) -> dict[str, str]:
+    """The clear values of the account's identity `fields` (all of them by default), opened
+    with its data key; with `check_index`, each blind index is checked against its value too
+    (`shenhe.domain.account_vault.open_identity`). `AccountStateError` once it was erased."""
+    if account.data_key is None:
+        raise AccountStateError(f"account {account.id} was deleted; its identity is erased")
+    sealed = account.identity if fields is None else {f: account.identity[f] for f in fields}
+    data_key = unwrap(keyring, account.data_key)
+    return open_identity(data_key, sealed, keyring if check_index else None)
 
 
 def publishing_rights(uow: UnitOfWork, account_id: int, now: datetime) -> PublishingRights:
@@ -243,19 +269,16 @@ def _admissible(
             f"this identity already holds {held} account{'s' if held != 1 else ''}, the most "
             f"allowed ({policy.per_identity}); sign in to the existing one instead"
         )
-    if uow.accounts.mobile_taken(keyring.blind_indexes("mobile", identity.values["mobile"])):
+    if uow.accounts.count_identity(
+        "mobile", keyring.blind_indexes("mobile", identity.values["mobile"])
+    ):
         raise MobileTakenError(
             "this mobile number is already another account's; give a number of your own"
         )
 
 
 def _name(value: object, field: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise SubmissionError("must be the legal name, not empty", field=field)
-    name = value.strip()
-    if len(name) > MAX_NAME or not name.isprintable():
-        raise SubmissionError(f"must be 1-{MAX_NAME} printable characters", field=field)
-    return name
+    return check_name(value, field, limit=MAX_NAME, whose="the legal name")
 
 
 def _absent(command: RegisterAccount, *fields: str) -> None:

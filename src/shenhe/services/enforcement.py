@@ -25,7 +25,7 @@ from typing import Any
 
 from shenhe.domain import reasons as reason_codes
 from shenhe.domain.apps import AppStatus, Decision
-from shenhe.domain.audit import SYSTEM_ACTOR, Subject, format_time
+from shenhe.domain.audit import SYSTEM_ACTOR, Subject, format_time_or_none
 from shenhe.domain.errors import EnforcementError
 from shenhe.domain.ladder import Rung
 from shenhe.domain.penalties import (
@@ -275,7 +275,7 @@ def _audit_action(
             "status_before": before.value,
             "status": None if record.sets is None else record.sets.value,
             "restores": None if record.restores is None else record.restores.value,
-            "expires_at": _time(record.expires_at),
+            "expires_at": format_time_or_none(record.expires_at),
             "policy_version": record.policy_version,
             "lexicon_version": record.lexicon_version,
             "ladder_version": record.ladder_version,
@@ -296,7 +296,3 @@ def _subject(record: EnforcementRecord) -> Subject:
 
 def _appids(records: Iterable[EnforcementRecord]) -> list[str]:
     return list(dict.fromkeys(r.appid for r in records if r.appid is not None))
-
-
-def _time(moment: datetime | None) -> str | None:
-    return None if moment is None else format_time(moment)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from shenhe.domain.audit import SYSTEM_ACTOR, Subject, format_time
+from shenhe.domain.audit import SYSTEM_ACTOR, Subject, format_time, format_time_or_none
 from shenhe.domain.registry import EnforcementRecord
 from shenhe.domain.sanctions import status_after_lift
 from shenhe.services import audit
@@ -96,7 +96,7 @@ def lift_expired(uow: UnitOfWork, *, now: datetime) -> LiftReport:
                 actor=SYSTEM_ACTOR,
                 action="principal.unblacklist",
                 subject=Subject("principal", str(principal.id)),
-                payload={"until": _time(principal.blacklisted_until)},
+                payload={"until": format_time_or_none(principal.blacklisted_until)},
                 at=now,
             )
         refresh_search(uow, touched, now=now)  # a lifted restriction may give search back
@@ -108,7 +108,3 @@ def _subject(record: EnforcementRecord) -> Subject:
     if record.appid is None:
         return Subject("principal", str(record.principal_id))
     return Subject("app", record.appid)
-
-
-def _time(moment: datetime | None) -> str | None:
-    return None if moment is None else format_time(moment)

@@ -33,10 +33,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from shenhe.domain.account_vault import new_data_key, open_identity, seal_identity, unwrap, wrap
+from shenhe.domain.account_vault import new_data_key, seal_identity, wrap
 from shenhe.domain.audit import SYSTEM_ACTOR, Subject
 from shenhe.domain.pii import Keyring, seal, unseal
 from shenhe.services import audit
+from shenhe.services.accounts import open_account_identity
 from shenhe.services.errors import ConflictError
 from shenhe.services.unit_of_work import UnitOfWork
 
@@ -107,7 +108,7 @@ def rotate(
     key_id = keyring.current.key_id
     report = RotationReport(key_id)
     rotation_id = _start(uow, key_id, actor, now, report)
-    budget = [max_batches]
+    budget = max_batches
     steps = (
         ("principals", _principals),
         ("accounts", _accounts),
@@ -118,11 +119,11 @@ def rotate(
         for kind, step in steps:
             after = 0
             while True:
-                if budget[0] is not None:
-                    if budget[0] <= 0:
+                if budget is not None:
+                    if budget <= 0:
                         return report
-                    budget[0] -= 1
-                done, after = step(uow, keyring, after, batch, now)
+                    budget -= 1
+                done, after = step(uow, keyring, after, batch)
                 report.counts[kind] += done
                 found += done
                 if done == 0:
@@ -176,9 +177,7 @@ def _finish(
     report.finished = True
 
 
-def _principals(
-    uow: UnitOfWork, keyring: Keyring, after: int, batch: int, now: datetime
-) -> tuple[int, int]:
+def _principals(uow: UnitOfWork, keyring: Keyring, after: int, batch: int) -> tuple[int, int]:
     with uow:
         rows = uow.pii_rotation.principals_to_reseal(
             keyring.current.key_id, after=after, limit=batch
@@ -190,31 +189,25 @@ def _principals(
     return len(rows), rows[-1][0] if rows else after
 
 
-def _accounts(
-    uow: UnitOfWork, keyring: Keyring, after: int, batch: int, now: datetime
-) -> tuple[int, int]:
+def _accounts(uow: UnitOfWork, keyring: Keyring, after: int, batch: int) -> tuple[int, int]:
     with uow:
         ids = uow.accounts.to_rewrap(keyring.current.key_id, after=after, limit=batch)
         for account_id in ids:
             account = uow.accounts.get(account_id, for_update=True)
-            wrapped = uow.accounts.data_key(account_id)
-            if account is None or wrapped is None:  # deleted meanwhile
+            if account is None or account.data_key is None:  # deleted meanwhile
                 continue
-            values = open_identity(unwrap(keyring, wrapped), account.identity, keyring)
+            values = open_account_identity(keyring, account)
             data_key = new_data_key()
             uow.accounts.replace_identity(
                 account_id,
                 seal_identity(keyring, data_key, values),
                 wrap(keyring, data_key),
-                at=now,
             )
         uow.commit()
     return len(ids), ids[-1] if ids else after
 
 
-def _blacklist(
-    uow: UnitOfWork, keyring: Keyring, after: int, batch: int, now: datetime
-) -> tuple[int, int]:
+def _blacklist(uow: UnitOfWork, keyring: Keyring, after: int, batch: int) -> tuple[int, int]:
     with uow:
         entries = uow.identity_blacklist.to_reseal(keyring.current.key_id, after=after, limit=batch)
         for entry in entries:

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from shenhe.domain.account_vault import open_identity, unwrap
 from shenhe.domain.accounts import Account
 from shenhe.domain.audit import SYSTEM_ACTOR, Subject
 from shenhe.domain.ip_location import IpLocation
@@ -29,6 +28,7 @@ from shenhe.domain.pii import Keyring
 from shenhe.domain.profile import Profile, review_profile
 from shenhe.domain.publishing_errors import ProfileRejectedError
 from shenhe.services import audit
+from shenhe.services.accounts import open_account_identity
 from shenhe.services.credit import violation
 from shenhe.services.errors import NotFoundError
 from shenhe.services.publishing_rules import PublishingRules
@@ -74,7 +74,7 @@ def update_profile(
     with uow:
         account = _live_account(uow, account_id)
         badge = badge_of(account)
-        verified_as = _verified_name(uow, keyring, account) if badge else None
+        verified_as = _verified_name(keyring, account) if badge else None
     try:
         clean = review_profile(profile, rules.screener, rules.bodies, verified_as=verified_as)
     except ProfileRejectedError as refused:
@@ -136,12 +136,10 @@ def _live_account(uow: UnitOfWork, account_id: int) -> Account:
     return account
 
 
-def _verified_name(uow: UnitOfWork, keyring: Keyring, account: Account) -> str | None:
-    wrapped = uow.accounts.data_key(account.id)
-    if wrapped is None or "name" not in account.identity:
+def _verified_name(keyring: Keyring, account: Account) -> str | None:
+    if account.data_key is None or "name" not in account.identity:
         return None
-    opened = open_identity(unwrap(keyring, wrapped), {"name": account.identity["name"]})
-    return opened["name"]
+    return open_account_identity(keyring, account, ["name"], check_index=False)["name"]
 
 
 def anonymise_content(uow: UnitOfWork, account_id: int, now: datetime) -> None:

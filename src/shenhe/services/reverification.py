@@ -20,13 +20,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from shenhe.domain.account_vault import open_identity, unwrap
-from shenhe.domain.accounts import Account, identity_ref
+from shenhe.domain.accounts import Account
 from shenhe.domain.audit import SYSTEM_ACTOR, Subject, format_time
 from shenhe.domain.pii import Keyring
 from shenhe.services import audit
 from shenhe.services.account_errors import AccountStateError, VerifierUnavailableError
-from shenhe.services.accounts import DEFAULT_POLICY, AccountPolicy
+from shenhe.services.accounts import (
+    DEFAULT_POLICY,
+    GONE,
+    AccountPolicy,
+    open_account_identity,
+    require_account,
+)
 from shenhe.services.errors import NotFoundError
 from shenhe.services.unit_of_work import UnitOfWork
 from shenhe.services.verification import IdentityClaim, IdentityVerifier, VerificationResult
@@ -67,23 +72,9 @@ def reverify_account(
     """Verify one account's identity again; the account after (`VerifierUnavailableError`
     when the verifier cannot answer, and then nothing changes)."""
     with uow:
-        account = uow.accounts.get(account_id)
-        if account is None:
-            raise NotFoundError("account", str(account_id))
-        if account.status in ("closed", "deleted"):
-            raise AccountStateError(f"account {account_id} is {account.status}")
-        wrapped = uow.accounts.data_key(account_id)
-        assert wrapped is not None  # only deleted accounts lose it
-        values = open_identity(unwrap(keyring, wrapped), account.identity, keyring)
-    claim = IdentityClaim(
-        account.kind,
-        values["name"],
-        values[account.identity_field],
-        now,
-        values.get("responsible_name"),
-        values.get("responsible_id_number"),
-    )
-    result = verifier.verify(claim)
+        account = require_account(uow, account_id, refuse=GONE)
+        values = open_account_identity(keyring, account)
+    result = verifier.verify(IdentityClaim.of(account.kind, values, now))
     return _record(uow, account, result, now=now, policy=policy, actor=actor)
 
 
@@ -149,7 +140,7 @@ def _record(
                 "verifier": result.verifier,
                 "reference": result.reference,
                 "due_at": format_time(due),
-                "identity_ref": identity_ref(account.identity[account.identity_field].blind_index),
+                "identity_ref": account.identity_ref,
             },
             at=now,
         )

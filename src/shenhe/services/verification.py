@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from shenhe.domain.accounts import AccountKind
+from shenhe.domain.accounts import IDENTITY_FIELD, AccountKind
 from shenhe.domain.errors import IdentityError
 from shenhe.domain.identity import parse_id_number, parse_uscc
 from shenhe.domain.registry import registry_date
@@ -42,6 +43,18 @@ class IdentityClaim:
     responsible_name: str | None = dataclasses.field(default=None, repr=False)
     responsible_id_number: str | None = dataclasses.field(default=None, repr=False)
 
+    @classmethod
+    def of(cls, kind: AccountKind, values: Mapping[str, str], at: datetime) -> IdentityClaim:
+        """The claim of an account's clear identity `values` (its fields by name)."""
+        return cls(
+            kind,
+            values["name"],
+            values[IDENTITY_FIELD[kind]],
+            at,
+            values.get("responsible_name"),
+            values.get("responsible_id_number"),
+        )
+
     def to_request(self) -> dict[str, Any]:
         """The claim as the JSON a verification service receives."""
         data: dict[str, Any] = {"kind": self.kind, "name": self.name, "number": self.number}
@@ -60,15 +73,6 @@ class VerificationResult:
     reason: str
     verifier: str
     reference: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "verified": self.verified,
-            "code": self.code,
-            "reason": self.reason,
-            "verifier": self.verifier,
-            "reference": self.reference,
-        }
 
 
 class IdentityVerifier(Protocol):

@@ -76,9 +76,7 @@ class SqlAccounts:
         self._session.add(row)
         self._session.flush()
         self._put_identity(row.id, identity)
-        account = self.get(row.id)
-        assert account is not None
-        return account
+        return _account(row, dict(identity))
 
     def get(self, account_id: int, *, for_update: bool = False) -> Account | None:
         statement = select(AccountRow).where(AccountRow.id == account_id)
@@ -119,9 +117,6 @@ class SqlAccounts:
         )
         return int(self._session.execute(statement).scalar_one())
 
-    def mobile_taken(self, indexes: Sequence[str]) -> bool:
-        return self.count_identity("mobile", indexes) > 0
-
     def set_status(
         self, account_id: int, status: AccountStatus, *, at: datetime, reason: str | None = None
     ) -> None:
@@ -154,7 +149,7 @@ class SqlAccounts:
         )
 
     def replace_identity(
-        self, account_id: int, identity: Mapping[str, SealedValue], data_key: str, *, at: datetime
+        self, account_id: int, identity: Mapping[str, SealedValue], data_key: str
     ) -> None:
         self._session.execute(delete(AccountPiiRow).where(AccountPiiRow.account_id == account_id))
         self._put_identity(account_id, identity)
@@ -457,6 +452,7 @@ def _account(row: AccountRow, identity: dict[str, SealedValue]) -> Account:
         closed_at=row.closed_at,
         close_reason=row.close_reason,
         deleted_at=row.deleted_at,
+        data_key=row.data_key,
     )
 
 
