@@ -8,7 +8,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import httpx
-from account_support import LI, MASTER_KEY_HEX, ORG, WANG, register_verified
+from account_support import LI, ORG, WANG, register_verified
+from registry_support import MASTER_KEY_HEX
 from serving import serving
 
 from shenhe import Screener

@@ -47,6 +47,7 @@ LENDER: dict[str, Any] = {
     "description": "持牌小额贷款公司，提供个人消费贷款，年化利率透明，按时还款。",
     "pages": ("借款 申请额度", "还款 账单明细"),
 }
+NEW_TERM = "青蛙速借"  # a loan term no lexicon holds yet: added, it makes a rules change
 LOAN_CLONE_DESCRIPTION = "无需抵押，极速到账，手机号即可申请，审核快、额度高，当天放款不看征信。"
 
 

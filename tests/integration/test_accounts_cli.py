@@ -4,23 +4,22 @@ PostgreSQL, through Typer's runner; and the re-verification job."""
 from __future__ import annotations
 
 import json
-import os
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
-from typing import Any
 
 import pytest
 from account_support import (
     CHEN_ID,
     LI,
-    MASTER_KEY_HEX,
     NOW,
     WANG,
     WANG_ID,
     WANG_MASKED,
     register_verified,
 )
-from typer.testing import CliRunner
+from cli_support import run_cli
+from registry_support import MASTER_KEY_HEX
 
 from shenhe.adapters.db import Database
 from shenhe.bootstrap import build_keyring
@@ -30,13 +29,7 @@ from shenhe.services import accounts, audit
 from shenhe.services.account_errors import BlacklistedError
 from shenhe.services.verification import LocalVerifier
 
-from shenhe.cli.main import app  # isort: skip
-
-
-def run(url: str, *args: str, **env: str) -> Any:
-    cleared: dict[str, str | None] = {k: None for k in os.environ if k.startswith("SHENHE_")}
-    variables = {**cleared, "SHENHE_DATABASE_URL": url, "SHENHE_PII_KEY": MASTER_KEY_HEX, **env}
-    return CliRunner().invoke(app, list(args), env=variables)
+run = partial(run_cli, SHENHE_PII_KEY=MASTER_KEY_HEX)
 
 
 def token(url: str, name: str, *roles: str) -> str:

@@ -12,7 +12,6 @@ from account_support import (
     CHEN_ID,
     LI,
     LI_ID,
-    MASTER_KEY,
     NOW,
     ORG,
     WANG,
@@ -22,6 +21,7 @@ from account_support import (
     keyring,
     register,
 )
+from registry_support import MASTER_KEY
 
 from shenhe.adapters.db import Database
 from shenhe.domain.operators import Operator

@@ -3,16 +3,13 @@ IP location, an organisation using its own name, and anonymising a deleted accou
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from account_support import ORG, keyring, register_verified
+from cli_support import run_cli
 from publishing_support import NOW, accounts, publish
-from typer.testing import CliRunner
 
 from shenhe import Screener
 from shenhe.adapters.db import SqlUnitOfWork
-from shenhe.cli.main import app
 from shenhe.domain.profile import Profile
 from shenhe.domain.publishing_errors import ProfileRejectedError
 from shenhe.services import account_admin, agreements, posts, profiles, reports
@@ -125,9 +122,6 @@ def test_shenhe_accounts_delete_anonymises_too(
     publish(migrated_url, "v1")
     agreements.accept_agreement(uow, account_id=author, version="v1", address=None, now=NOW)
     written = posts.publish(uow, rules, posts.NewPost(author, "周末去爬山"), now=NOW)
-    env = {key: None for key in os.environ if key.startswith("SHENHE_")}
-    result = CliRunner(env={**env, "SHENHE_DATABASE_URL": migrated_url}).invoke(
-        app, ["accounts", "delete", str(author), "--json"]
-    )
+    result = run_cli(migrated_url, "accounts", "delete", str(author), "--json")
     assert result.exit_code == 0, result.output
     assert posts.get_post(uow, written.id, viewer=None).account_id is None

@@ -6,18 +6,20 @@ with no penalty given twice."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import run_cli
 from registry_support import (
     MASTER_KEY_HEX,
+    NEW_TERM,
     NOW,
     TOOL,
     USCC_LENDER,
@@ -28,7 +30,6 @@ from registry_support import (
     submit,
 )
 from sqlalchemy import func, select
-from typer.testing import CliRunner
 
 from shenhe import Screener
 from shenhe.adapters.db import Database, SqlUnitOfWork
@@ -43,7 +44,6 @@ from shenhe.adapters.db.schema import (
     SweepItemRow,
     SweepRunRow,
 )
-from shenhe.cli.main import app as cli
 from shenhe.domain.apps import AppStatus
 from shenhe.errors import InputError
 from shenhe.screening.lexicon import Lexicon
@@ -54,7 +54,6 @@ from shenhe.services.rules import Rules
 from shenhe.services.search import search_apps
 from shenhe.services.sweep import Sweep, sweep
 
-NEW_TERM = "青蛙速借"
 NOTES: dict[str, Any] = {
     "category": "tools",
     "description": "随手记下灵感和待办事项，支持置顶、分类和提醒，界面简洁，打开就能写。",
@@ -240,10 +239,7 @@ def test_a_crashed_sweep_resumes_to_the_same_end(
     assert sweep(Sweep(), uow, new_rules, now=LATER + timedelta(minutes=2)).action_count == 0
 
 
-def run_cli(url: str, *args: str) -> Any:
-    env: dict[str, str | None] = {key: None for key in os.environ if key.startswith("SHENHE_")}
-    runner = CliRunner(env={**env, "SHENHE_DATABASE_URL": url, "SHENHE_PII_KEY": MASTER_KEY_HEX})
-    return runner.invoke(cli, list(args))
+run = partial(run_cli, SHENHE_PII_KEY=MASTER_KEY_HEX)
 
 
 @pytest.mark.usefixtures("registry")
@@ -251,21 +247,21 @@ def test_the_command(migrated_url: str, database: Database, tmp_path: Path) -> N
     lexicon = tmp_path / "new.tsv"
     lexicon.write_text(f"term\tcategory\tseverity\n{NEW_TERM}\tloan\t3\n", encoding="utf-8")
     before = counts(database)
-    dry = run_cli(migrated_url, "sweep", "--dry-run", "--json", "--lexicon", str(lexicon))
+    dry = run(migrated_url, "sweep", "--dry-run", "--json", "--lexicon", str(lexicon))
     assert dry.exit_code == 0, dry.output
     assert counts(database) == before
     assert json.loads(dry.stdout) == {"screened": 5, **EXPECTED}
 
-    done = run_cli(migrated_url, "sweep", "--json", "--lexicon", str(lexicon))
+    done = run(migrated_url, "sweep", "--json", "--lexicon", str(lexicon))
     assert done.exit_code == 0, done.output
     assert json.loads(done.stdout) == json.loads(dry.stdout)
     assert statuses(database) == FINAL
 
-    table = run_cli(migrated_url, "sweep", "--lexicon", str(lexicon))
+    table = run(migrated_url, "sweep", "--lexicon", str(lexicon))
     assert table.exit_code == 0, table.output
     assert "screened" in table.stdout and "principals blacklisted" in table.stdout
 
-    bad = run_cli(migrated_url, "sweep", "--category", "loans")
+    bad = run(migrated_url, "sweep", "--category", "loans")
     assert bad.exit_code == 1 and "unknown content category" in bad.output
 
 
