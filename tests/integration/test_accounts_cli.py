@@ -19,7 +19,7 @@ from account_support import (
     register_verified,
 )
 from cli_support import run_cli
-from registry_support import MASTER_KEY_HEX
+from registry_support import MASTER_KEY_HEX, audit_records
 
 from shenhe.adapters.db import Database
 from shenhe.bootstrap import build_keyring
@@ -70,8 +70,7 @@ def test_show_close_blacklist_and_reveal(database: Database, migrated_url: str) 
     assert "lacks the role" in run(migrated_url, *asked, "--token", moderator).output
     revealed = run(migrated_url, *asked, SHENHE_OPERATOR_TOKEN=revealer)
     assert revealed.exit_code == 0 and revealed.stdout.strip() == WANG_ID
-    with uow:
-        last = list(uow.audit.stream())[-1]
+    last = audit_records(uow)[-1]
     assert (last.action, last.actor) == ("pii.reveal", "operator:auditor")
 
 

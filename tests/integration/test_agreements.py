@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from cli_support import run_cli
 from publishing_support import NOW, accounts, api, publish
+from registry_support import audit_records
 
 from shenhe import Screener
 from shenhe.adapters.db import SqlUnitOfWork
@@ -47,8 +48,7 @@ def test_publish_accept_and_a_new_version_asks_again(uow: SqlUnitOfWork, migrate
         )
     agreements.accept_agreement(uow, account_id=account, version="2026-06", address=None, now=NOW)
     assert not agreements.agreement_status(uow, account).must_accept
-    with uow:
-        actions = [r.action for r in uow.audit.stream() if r.action.startswith("agreement.")]
+    actions = [r.action for r in audit_records(uow) if r.action.startswith("agreement.")]
     assert actions == [
         "agreement.publish",
         "agreement.accept",

@@ -7,7 +7,16 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from registry_support import MASTER_KEY_HEX, NEW_TERM, NOW, TOOL, USCC_TOOLMAKER, register, submit
+from registry_support import (
+    MASTER_KEY_HEX,
+    NEW_TERM,
+    NOW,
+    TOOL,
+    USCC_TOOLMAKER,
+    audit_records,
+    register,
+    submit,
+)
 
 from shenhe import Screener
 from shenhe.adapters.db import Database
@@ -84,8 +93,7 @@ def test_each_round_audits_a_change_of_the_rules(
     finally:
         scheduler.stop()
     reader = database.unit_of_work(read_only=True)
-    with reader:
-        changes = [r for r in reader.audit.stream() if r.action == "rules.change"]
+    changes = [r for r in audit_records(reader) if r.action == "rules.change"]
     first, second = changes
     assert first.payload["previous"] is None
     assert second.payload["previous"]["lexicon_version"] == first.payload["lexicon_version"]

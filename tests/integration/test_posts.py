@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from account_support import LI, WANG, register, register_verified
 from publishing_support import NOW, accounts, publish
+from registry_support import audit_records
 
 from shenhe import Screener
 from shenhe.adapters.db import Database, SqlUnitOfWork
@@ -100,10 +101,7 @@ def test_blocked_held_and_published(uow: SqlUnitOfWork, migrated_url: str, rules
     removed = posts.decide_held(uow, rules, second.id, outcome="remove", moderator="m", now=NOW)
     assert removed.status == "removed"
     assert credit_standing(uow, rules.credit, author, now=NOW)[0].score == 70  # -10 -20
-    with uow:
-        actions = [
-            r.action for r in uow.audit.stream() if r.action.split(".")[0] in ("post", "credit")
-        ]
+    actions = [r.action for r in audit_records(uow) if r.action.split(".")[0] in ("post", "credit")]
     assert actions == [
         "post.refuse",
         "credit.violation",

@@ -7,6 +7,7 @@ import pytest
 from account_support import ORG, keyring, register_verified
 from cli_support import run_cli
 from publishing_support import NOW, accounts, publish
+from registry_support import audit_records
 
 from shenhe import Screener
 from shenhe.adapters.db import SqlUnitOfWork
@@ -108,7 +109,7 @@ def test_deleting_an_account_anonymises_its_content(
         assert uow.profiles.get(author) is None
         assert [a.address for a in uow.agreements.acceptances(author)] == [None]
         assert [a.address for a in uow.agreements.acceptances(other)] == ["1.2.3.4"]
-        records = {r.action: r for r in uow.audit.stream()}
+    records = {r.action: r for r in audit_records(uow)}
     anonymised = records["account.anonymise"]
     assert (anonymised.payload["posts"], anonymised.payload["reports"]) == (1, 1)
     assert "anonymise_content" in records["account.delete"].payload["steps"]

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from publishing_support import NOW, accounts, api, operator_headers
+from registry_support import audit_records
 
 from shenhe import Screener
 from shenhe.adapters.db import Database, SqlUnitOfWork
@@ -88,8 +89,7 @@ def test_an_upheld_case_takes_the_post_down_and_costs_credit(uow: SqlUnitOfWork,
         )
     # a new complaint on the same target after the decision opens a new case
     assert file(uow, ("post", str(post_id)), "account:1").report.case.id != case.id
-    with uow:
-        actions = [r.action for r in uow.audit.stream() if not r.action.startswith("account.")]
+    actions = [r.action for r in audit_records(uow) if not r.action.startswith("account.")]
     assert actions == [
         "report.file",
         "post.remove",

@@ -26,6 +26,7 @@ from registry_support import (
     USCC_OTHER,
     USCC_TOOLMAKER,
     WEATHER,
+    audit_records,
     register,
     submit,
 )
@@ -405,13 +406,8 @@ def test_a_run_left_under_an_older_lexicon_is_superseded_not_resumed(
     assert old_lexicon == new_rules.screener.lexicon.version != new_lexicon
     assert superseded["superseded_by"] == new and done.run_id == new
     assert all(count == 1 for _, count in penalised)  # nothing punished twice
-    trail = [r for r in audit_records(database) if r.action == "sweep.supersede"]
+    reader = database.unit_of_work(read_only=True)
+    trail = [r for r in audit_records(reader) if r.action == "sweep.supersede"]
     assert [r.subject_id for r in trail] == [str(old)]
     assert trail[0].payload["new_lexicon_version"] == new_lexicon
     assert audit.verify(database.unit_of_work(read_only=True)).ok
-
-
-def audit_records(database: Database) -> list[Any]:
-    reader = database.unit_of_work(read_only=True)
-    with reader:
-        return list(reader.audit.stream())
