@@ -14,8 +14,9 @@ from sqlalchemy import text
 from shenhe.adapters.db import Database
 from shenhe.adapters.sms import LogSmsGateway
 from shenhe.domain.accounts import Account
+from shenhe.domain.operators import Operator
 from shenhe.domain.pii import Keyring
-from shenhe.services import account_mobile, accounts
+from shenhe.services import account_mobile, accounts, operators
 from shenhe.services.unit_of_work import UnitOfWork
 from shenhe.services.verification import LocalVerifier
 
@@ -61,6 +62,13 @@ def register(
     return accounts.register_account(
         command, uow, ring or keyring(), LocalVerifier(), now=now, policy=policy
     )
+
+
+def operator(
+    uow: UnitOfWork, name: str, *roles: str, now: datetime = NOW
+) -> tuple[Operator, str]:
+    """A new operator with `roles`, and its bearer token."""
+    return operators.create_operator(name, roles, uow, actor="test", now=now)
 
 
 def code_from(gateway: LogSmsGateway, mobile: str) -> str:

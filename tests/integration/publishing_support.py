@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import httpx
-from account_support import LI, ORG, WANG, register_verified
+from account_support import LI, ORG, WANG, operator, register_verified
 from registry_support import MASTER_KEY_HEX
 from serving import serving
 
@@ -16,7 +16,7 @@ from shenhe import Screener
 from shenhe.adapters.db import Database
 from shenhe.api import create_app
 from shenhe.config import Settings
-from shenhe.services import agreements, operators
+from shenhe.services import agreements
 
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 PEOPLE = (WANG, LI, ORG)
@@ -39,9 +39,7 @@ def accounts(url: str, count: int = 2) -> list[int]:
 def operator_headers(url: str, name: str = "mod.li", role: str = "moderator") -> dict[str, str]:
     """The Authorization header of a new operator with `role`."""
     with Database(url) as database:
-        _, token = operators.create_operator(
-            name, [role], database.unit_of_work(), actor="test", now=NOW
-        )
+        _, token = operator(database.unit_of_work(), name, role, now=NOW)
     return {"Authorization": f"Bearer {token}"}
 
 

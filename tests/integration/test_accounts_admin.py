@@ -18,6 +18,7 @@ from account_support import (
     ZHAO_ID,
     dump,
     keyring,
+    operator,
     register,
     register_verified,
 )
@@ -25,7 +26,6 @@ from registry_support import audit_records
 
 from shenhe.adapters.db import Database
 from shenhe.domain.errors import SubmissionError
-from shenhe.domain.operators import Operator
 from shenhe.services import account_admin, accounts, audit, operators, reverification
 from shenhe.services.account_errors import (
     AccountStateError,
@@ -37,10 +37,6 @@ from shenhe.services.unit_of_work import UnitOfWork
 from shenhe.services.verification import LocalVerifier
 
 REASON = "illegal loan advertising, case 2026-031"
-
-
-def operator(uow: UnitOfWork, name: str, *roles: str) -> tuple[Operator, str]:
-    return operators.create_operator(name, roles, uow, actor="cli:root", now=NOW)
 
 
 def close(uow: UnitOfWork, account_id: int, **options: object) -> object:

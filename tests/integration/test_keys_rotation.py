@@ -19,6 +19,7 @@ from account_support import (
     ZHAO_ID,
     dump,
     keyring,
+    operator,
     register,
 )
 from registry_support import MASTER_KEY, audit_records
@@ -26,7 +27,7 @@ from registry_support import MASTER_KEY, audit_records
 from shenhe.adapters.db import Database
 from shenhe.domain.operators import Operator
 from shenhe.domain.pii import Keyring, PiiKeys
-from shenhe.services import account_admin, keys, operators, principals
+from shenhe.services import account_admin, keys, principals
 from shenhe.services.account_errors import BlacklistedError, IdentityTakenError
 from shenhe.services.errors import ConflictError
 from shenhe.services.unit_of_work import UnitOfWork
@@ -53,7 +54,7 @@ def seed(uow: UnitOfWork) -> dict[str, int]:
 
 
 def auditor(uow: UnitOfWork) -> Operator:
-    return operators.create_operator("auditor", ["pii_reveal"], uow, actor="t", now=NOW)[0]
+    return operator(uow, "auditor", "pii_reveal")[0]
 
 
 def readable(uow: UnitOfWork, ring: Keyring, ids: dict[str, int], who: Operator) -> None:
