@@ -64,9 +64,7 @@ def register(
     )
 
 
-def operator(
-    uow: UnitOfWork, name: str, *roles: str, now: datetime = NOW
-) -> tuple[Operator, str]:
+def operator(uow: UnitOfWork, name: str, *roles: str, now: datetime = NOW) -> tuple[Operator, str]:
     """A new operator with `roles`, and its bearer token."""
     return operators.create_operator(name, roles, uow, actor="test", now=now)
 

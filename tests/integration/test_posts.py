@@ -4,12 +4,12 @@ held content is seen by its author and moderators only; rate limits follow the c
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
 from account_support import LI, WANG, register, register_verified
 from publishing_support import NOW, accounts, publish
+from race_support import at_once
 from registry_support import audit_records
 
 from shenhe import Screener
@@ -193,20 +193,12 @@ def test_posts_at_the_same_moment_keep_to_the_hourly_limit(
     (author,) = accounts(migrated_url, 1)
     publish(migrated_url, "v1")
     accept(database.unit_of_work(), author)
-    barrier = threading.Barrier(4)
-    outcomes: list[str] = []
-
-    def write(number: int) -> None:
-        barrier.wait()
+    def write(number: int) -> str:
         try:
             post(database.unit_of_work(), rules, author, f"第{number}条")
-            outcomes.append("published")
         except RateLimitedError:
-            outcomes.append("limited")
+            return "limited"
+        return "published"
 
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    outcomes = at_once(4, write)
     assert sorted(outcomes) == ["limited", "limited", "published", "published"]  # 2 an hour

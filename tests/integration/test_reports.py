@@ -4,11 +4,11 @@ author credit), and looked up by the reporter; through the services and over HTT
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
 from publishing_support import NOW, accounts, api, operator_headers
+from race_support import at_once
 from registry_support import audit_records
 
 from shenhe import Screener
@@ -195,18 +195,10 @@ def test_the_http_routes(migrated_url: str, default_screener: Screener):
 def test_reporters_at_the_same_moment_join_one_case(database: Database, migrated_url: str):
     (author,) = accounts(migrated_url, 1)
     post_id = a_post(database.unit_of_work(), author)
-    barrier = threading.Barrier(4)
-    filed: list[reports.Filed] = []
+    def report(number: int) -> reports.Filed:
+        return file(database.unit_of_work(), ("post", str(post_id)), f"client:{number}")
 
-    def report(number: int) -> None:
-        barrier.wait()
-        filed.append(file(database.unit_of_work(), ("post", str(post_id)), f"client:{number}"))
-
-    threads = [threading.Thread(target=report, args=(n,)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    filed = at_once(4, report)
     assert len(filed) == 4 and all(f.created for f in filed)
     assert len({f.report.case.id for f in filed}) == 1
     assert reports.list_cases(database.unit_of_work())[0].reports == 4
