@@ -16,7 +16,10 @@ from shenhe import Screener
 from shenhe.adapters.db import Database
 from shenhe.api import create_app
 from shenhe.config import Settings
+from shenhe.domain.credit import CreditRules
 from shenhe.services import agreements
+from shenhe.services.publishing_rules import PublishingRules
+from shenhe.services.unit_of_work import UnitOfWork
 
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 PEOPLE = (WANG, LI, ORG)
@@ -41,6 +44,21 @@ def operator_headers(url: str, name: str = "mod.li", role: str = "moderator") ->
     with Database(url) as database:
         _, token = operator(database.unit_of_work(), name, role, now=NOW)
     return {"Authorization": f"Bearer {token}"}
+
+
+def accept(uow: UnitOfWork, *ids: int, version: str = "v1", address: str | None = None) -> None:
+    """The accounts `ids` accept the agreement `version`."""
+    for account in ids:
+        agreements.accept_agreement(
+            uow, account_id=account, version=version, address=address, now=NOW
+        )
+
+
+def with_credit(screener: Screener, credit_yaml: str) -> PublishingRules:
+    """The default publishing rules with the credit rules written in `credit_yaml`."""
+    base = PublishingRules.default(screener)
+    credit = CreditRules.from_yaml(credit_yaml)
+    return PublishingRules(base.screener, base.bodies, credit, base.ip_table)
 
 
 def publish(url: str, version: str, body: str = "# 用户服务协议\n\n第一条 遵守法律法规。") -> None:

@@ -8,15 +8,14 @@ from datetime import timedelta
 
 import pytest
 from account_support import LI, WANG, register, register_verified
-from publishing_support import NOW, accounts, publish
+from publishing_support import NOW, accept, accounts, publish, with_credit
 from race_support import at_once
 from registry_support import audit_records
 
 from shenhe import Screener
 from shenhe.adapters.db import Database, SqlUnitOfWork
-from shenhe.domain.credit import CreditRules
 from shenhe.domain.publishing_errors import PostRefusedError
-from shenhe.services import agreements, posts
+from shenhe.services import posts
 from shenhe.services.credit import credit_standing
 from shenhe.services.errors import ConflictError, NotFoundError
 from shenhe.services.publishing_errors import PublishingForbiddenError, RateLimitedError
@@ -29,11 +28,6 @@ DOUBTFUL = "征信不好也能下款"
 @pytest.fixture
 def rules(default_screener: Screener) -> PublishingRules:
     return PublishingRules.default(default_screener)
-
-
-def accept(uow: SqlUnitOfWork, *ids: int, version: str = "v1") -> None:
-    for account in ids:
-        agreements.accept_agreement(uow, account_id=account, version=version, address=None, now=NOW)
 
 
 def post(uow, rules, account: int, body: str, *, parent: int | None = None, at=NOW):
@@ -150,10 +144,7 @@ tiers:
 def test_credit_gates_links_frequency_and_publishing(
     uow: SqlUnitOfWork, migrated_url: str, default_screener: Screener
 ):
-    rules = PublishingRules.default(default_screener)
-    rules = PublishingRules(
-        rules.screener, rules.bodies, CreditRules.from_yaml(CREDIT), rules.ip_table
-    )
+    rules = with_credit(default_screener, CREDIT)
     (author,) = accounts(migrated_url, 1)
     publish(migrated_url, "v1")
     accept(uow, author)
@@ -186,10 +177,7 @@ def forbidden_at(uow, rules, account, at) -> str:
 def test_posts_at_the_same_moment_keep_to_the_hourly_limit(
     database: Database, migrated_url: str, default_screener: Screener
 ):
-    base = PublishingRules.default(default_screener)
-    rules = PublishingRules(
-        base.screener, base.bodies, CreditRules.from_yaml(CREDIT), base.ip_table
-    )
+    rules = with_credit(default_screener, CREDIT)
     (author,) = accounts(migrated_url, 1)
     publish(migrated_url, "v1")
     accept(database.unit_of_work(), author)

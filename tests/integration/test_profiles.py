@@ -6,14 +6,14 @@ from __future__ import annotations
 import pytest
 from account_support import ORG, keyring, register_verified
 from cli_support import run_cli
-from publishing_support import NOW, accounts, publish
+from publishing_support import NOW, accept, accounts, publish
 from registry_support import audit_records
 
 from shenhe import Screener
 from shenhe.adapters.db import SqlUnitOfWork
 from shenhe.domain.profile import Profile
 from shenhe.domain.publishing_errors import ProfileRejectedError
-from shenhe.services import account_admin, agreements, posts, profiles, reports
+from shenhe.services import account_admin, posts, profiles, reports
 from shenhe.services.credit import credit_standing
 from shenhe.services.errors import NotFoundError
 from shenhe.services.publishing_rules import PublishingRules
@@ -80,10 +80,7 @@ def test_deleting_an_account_anonymises_its_content(
 ):
     author, other = accounts(migrated_url, 2)
     publish(migrated_url, "v1")
-    for account in (author, other):
-        agreements.accept_agreement(
-            uow, account_id=account, version="v1", address="1.2.3.4", now=NOW
-        )
+    accept(uow, author, other, address="1.2.3.4")
     update(uow, rules, author, Profile("小王"))
     written = posts.publish(uow, rules, posts.NewPost(author, "今天天气真好"), now=NOW)
     filed = reports.file_report(
@@ -121,7 +118,7 @@ def test_shenhe_accounts_delete_anonymises_too(
 ):
     (author,) = accounts(migrated_url, 1)
     publish(migrated_url, "v1")
-    agreements.accept_agreement(uow, account_id=author, version="v1", address=None, now=NOW)
+    accept(uow, author)
     written = posts.publish(uow, rules, posts.NewPost(author, "周末去爬山"), now=NOW)
     result = run_cli(migrated_url, "accounts", "delete", str(author), "--json")
     assert result.exit_code == 0, result.output
