@@ -26,8 +26,10 @@ from registry_support import (
     USCC_OTHER,
     USCC_TOOLMAKER,
     WEATHER,
+    Crash,
     audit_records,
     register,
+    row_counts,
     submit,
 )
 from sqlalchemy import func, select
@@ -85,10 +87,6 @@ FINAL = {
 }
 
 
-class Crash(Exception):
-    """The injected failure."""
-
-
 @dataclass
 class CrashAfter:
     """A progress hook that raises once `limit` apps are done (a kill between transactions)."""
@@ -139,20 +137,16 @@ def registry(uow: SqlUnitOfWork, old_rules: Rules) -> None:
 
 
 def counts(database: Database) -> dict[str, int]:
-    with database.engine.connect() as connection:
-        return {
-            table.__tablename__: connection.execute(
-                select(func.count()).select_from(table)
-            ).scalar_one()
-            for table in TABLES
-        }
+    return row_counts(database, *TABLES)
 
 
 def statuses(database: Database) -> dict[str, AppStatus]:
-    return {
-        appid: history.get_app(appid, database.unit_of_work(read_only=True)).status
-        for appid in FINAL
-    }
+    return dict(zip(FINAL, statuses_of(database, *FINAL), strict=True))
+
+
+def statuses_of(database: Database, *appids: str) -> list[AppStatus]:
+    reader = database.unit_of_work(read_only=True)
+    return [history.get_app(appid, reader).status for appid in appids]
 
 
 def blacklisted(database: Database) -> set[str]:
@@ -281,8 +275,6 @@ from datetime import datetime
 from shenhe import Screener
 from shenhe.adapters.db import Database, SqlEnforcement
 from shenhe.screening.lexicon import Lexicon
-from shenhe.services.enforcement import EnforceApp, enforce_app
-from shenhe.services.expiry import lift_expired
 from shenhe.services.rules import Rules
 from shenhe.services.sweep import Sweep, sweep
 
@@ -372,11 +364,6 @@ def test_a_sweep_catches_a_listed_copy_of_an_app_banned_since(
     lifted = lift_expired(uow, now=NOW + timedelta(days=91))
     assert lifted.restored.get("wxorig") == "listed"
     assert "wxorig" not in clone_prints(database)  # deleted with the lift
-
-
-def statuses_of(database: Database, *appids: str) -> list[AppStatus]:
-    reader = database.unit_of_work(read_only=True)
-    return [history.get_app(appid, reader).status for appid in appids]
 
 
 @pytest.mark.usefixtures("registry")
