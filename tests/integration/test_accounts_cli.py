@@ -16,6 +16,7 @@ from account_support import (
     WANG,
     WANG_ID,
     WANG_MASKED,
+    register,
     register_verified,
 )
 from cli_support import run_cli
@@ -27,7 +28,6 @@ from shenhe.config import Settings
 from shenhe.jobs.reverify import ReverifyJob, run_reverification
 from shenhe.services import accounts, audit
 from shenhe.services.account_errors import BlacklistedError
-from shenhe.services.verification import LocalVerifier
 
 run = partial(run_cli, SHENHE_PII_KEY=MASTER_KEY_HEX)
 
@@ -54,11 +54,10 @@ def test_show_close_blacklist_and_reveal(database: Database, migrated_url: str) 
     assert closed.exit_code == 0, closed.output
     assert json.loads(closed.stdout)["status"] == "closed"
     with pytest.raises(BlacklistedError):  # a new name and a new mobile do not help
-        accounts.register_account(
-            accounts.RegisterAccount(**{**WANG, "name": "王改名", "mobile": "13500135000"}),
+        register(
             uow,
-            build_keyring(Settings(pii_key=MASTER_KEY_HEX)),
-            LocalVerifier(),
+            {**WANG, "name": "王改名", "mobile": "13500135000"},
+            ring=build_keyring(Settings(pii_key=MASTER_KEY_HEX)),
             now=NOW + timedelta(days=400),
         )
 
