@@ -117,6 +117,7 @@ def test_numerals_become_digits_in_c_as_in_python(joined: str) -> None:
     assert contact_scan.numerals_to_digits(joined) == expected
 
 
+@needs_c
 def test_without_the_c_parsers_verdicts_are_the_same(default_screener: Screener) -> None:
     texts = [
         "加我薇信:abc12345，小额贷款当天放款",
