@@ -13,7 +13,6 @@ from registry_support import MASTER_KEY_HEX
 from serving import serving
 
 from shenhe import Screener
-from shenhe.adapters.db import Database
 from shenhe.api import create_app
 from shenhe.config import Settings
 from shenhe.domain.credit import CreditRules
@@ -33,16 +32,16 @@ def api(url: str, screener: Screener) -> Iterator[httpx.Client]:
         yield client
 
 
-def accounts(url: str, count: int = 2) -> list[int]:
+def accounts(uow: UnitOfWork, count: int = 2) -> list[int]:
     """Ids of `count` accounts that may publish (WANG, LI, then the organisation)."""
-    with Database(url) as database:
-        return [register_verified(database.unit_of_work(), data).id for data in PEOPLE[:count]]
+    return [register_verified(uow, data).id for data in PEOPLE[:count]]
 
 
-def operator_headers(url: str, name: str = "mod.li", role: str = "moderator") -> dict[str, str]:
+def operator_headers(
+    uow: UnitOfWork, name: str = "mod.li", role: str = "moderator"
+) -> dict[str, str]:
     """The Authorization header of a new operator with `role`."""
-    with Database(url) as database:
-        _, token = operator(database.unit_of_work(), name, role, now=NOW)
+    _, token = operator(uow, name, role, now=NOW)
     return {"Authorization": f"Bearer {token}"}
 
 
@@ -61,8 +60,8 @@ def with_credit(screener: Screener, credit_yaml: str) -> PublishingRules:
     return PublishingRules(base.screener, base.bodies, credit, base.ip_table)
 
 
-def publish(url: str, version: str, body: str = "# 用户服务协议\n\n第一条 遵守法律法规。") -> None:
-    with Database(url) as database:
-        agreements.publish_agreement(
-            database.unit_of_work(), version=version, body=body, actor="ops", now=NOW
-        )
+def publish(
+    uow: UnitOfWork, version: str, body: str = "# 用户服务协议\n\n第一条 遵守法律法规。"
+) -> None:
+    """The agreement `version` published."""
+    agreements.publish_agreement(uow, version=version, body=body, actor="ops", now=NOW)

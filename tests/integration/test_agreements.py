@@ -19,8 +19,8 @@ from shenhe.services import agreements
 from shenhe.services.errors import ConflictError, NotFoundError
 
 
-def test_publish_accept_and_a_new_version_asks_again(uow: SqlUnitOfWork, migrated_url: str):
-    (account,) = accounts(migrated_url, 1)
+def test_publish_accept_and_a_new_version_asks_again(uow: SqlUnitOfWork):
+    (account,) = accounts(uow, 1)
     with pytest.raises(NotFoundError):
         agreements.current_agreement(uow)
     v1 = agreements.publish_agreement(uow, version="2026-01", body="# 协议一\n正文", now=NOW)
@@ -68,11 +68,11 @@ def test_a_version_is_published_once_and_must_be_well_formed(uow: SqlUnitOfWork)
     assert [a.version for a in agreements.list_agreements(uow)] == ["v1"]
 
 
-def test_the_http_routes(migrated_url: str, default_screener: Screener):
-    first, second = accounts(migrated_url, 2)
+def test_the_http_routes(uow: SqlUnitOfWork, migrated_url: str, default_screener: Screener):
+    first, second = accounts(uow, 2)
     with api(migrated_url, default_screener) as client:
         assert client.get("/v1/agreements/current").status_code == 404
-        publish(migrated_url, "2026-11")
+        publish(uow, "2026-11")
         listing = client.get("/v1/agreements").json()
         assert listing["current"] == "2026-11" and listing["agreements"][0]["body"] is None
         current = client.get("/v1/agreements/current").json()

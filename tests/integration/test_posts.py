@@ -48,11 +48,11 @@ def test_the_gates_in_order(uow: SqlUnitOfWork, migrated_url: str, rules: Publis
     assert forbidden(uow, rules, 999) == "not_found"
     author = _second_person(migrated_url)
     assert forbidden(uow, rules, author) == "no_agreement"
-    publish(migrated_url, "v1")
+    publish(uow, "v1")
     assert forbidden(uow, rules, author) == "agreement_not_accepted"
     accept(uow, author)
     assert post(uow, rules, author, "今天天气真好").status == "published"
-    publish(migrated_url, "v2")  # a new version asks again
+    publish(uow, "v2")  # a new version asks again
     assert forbidden(uow, rules, author) == "agreement_not_accepted"
     accept(uow, author, version="v2")
     assert post(uow, rules, author, "周末去爬山").status == "published"
@@ -64,9 +64,9 @@ def _second_person(url: str) -> int:
         return register_verified(database.unit_of_work(), LI).id
 
 
-def test_blocked_held_and_published(uow: SqlUnitOfWork, migrated_url: str, rules: PublishingRules):
-    author, reader = accounts(migrated_url, 2)
-    publish(migrated_url, "v1")
+def test_blocked_held_and_published(uow: SqlUnitOfWork, rules: PublishingRules):
+    author, reader = accounts(uow, 2)
+    publish(uow, "v1")
     accept(uow, author, reader)
     with pytest.raises(PostRefusedError) as refused:
         post(uow, rules, author, LOAN)
@@ -107,9 +107,9 @@ def test_blocked_held_and_published(uow: SqlUnitOfWork, migrated_url: str, rules
     ]
 
 
-def test_comments(uow: SqlUnitOfWork, migrated_url: str, rules: PublishingRules):
-    author, reader = accounts(migrated_url, 2)
-    publish(migrated_url, "v1")
+def test_comments(uow: SqlUnitOfWork, rules: PublishingRules):
+    author, reader = accounts(uow, 2)
+    publish(uow, "v1")
     accept(uow, author, reader)
     shown = post(uow, rules, author, "新开的咖啡馆")
     held = post(uow, rules, author, DOUBTFUL)
@@ -142,11 +142,11 @@ tiers:
 
 
 def test_credit_gates_links_frequency_and_publishing(
-    uow: SqlUnitOfWork, migrated_url: str, default_screener: Screener
+    uow: SqlUnitOfWork, default_screener: Screener
 ):
     rules = with_credit(default_screener, CREDIT)
-    (author,) = accounts(migrated_url, 1)
-    publish(migrated_url, "v1")
+    (author,) = accounts(uow, 1)
+    publish(uow, "v1")
     accept(uow, author)
     post(uow, rules, author, "第一条")
     post(uow, rules, author, "第二条", at=NOW + timedelta(minutes=10))
@@ -175,11 +175,11 @@ def forbidden_at(uow, rules, account, at) -> str:
 
 
 def test_posts_at_the_same_moment_keep_to_the_hourly_limit(
-    database: Database, migrated_url: str, default_screener: Screener
+    database: Database, default_screener: Screener
 ):
     rules = with_credit(default_screener, CREDIT)
-    (author,) = accounts(migrated_url, 1)
-    publish(migrated_url, "v1")
+    (author,) = accounts(database.unit_of_work(), 1)
+    publish(database.unit_of_work(), "v1")
     accept(database.unit_of_work(), author)
     def write(number: int) -> str:
         try:

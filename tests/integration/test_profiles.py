@@ -31,9 +31,9 @@ def update(uow, rules, account: int, profile: Profile, address: str | None = "12
 
 
 def test_a_profile_is_screened_and_shown_with_its_location(
-    uow: SqlUnitOfWork, migrated_url: str, rules: PublishingRules
+    uow: SqlUnitOfWork, rules: PublishingRules
 ):
-    (person,) = accounts(migrated_url, 1)
+    (person,) = accounts(uow, 1)
     with pytest.raises(NotFoundError):
         profiles.public_profile(uow, person)
     shown = update(uow, rules, person, Profile("小王爱摄影", "周末拍拍花草"))
@@ -63,10 +63,10 @@ def test_a_profile_is_screened_and_shown_with_its_location(
 
 
 def test_a_verified_organisation_has_a_badge_and_may_use_its_own_name(
-    uow: SqlUnitOfWork, migrated_url: str, rules: PublishingRules
+    uow: SqlUnitOfWork, rules: PublishingRules
 ):
     org = register_verified(uow, ORG).id
-    (person,) = accounts(migrated_url, 1)
+    (person,) = accounts(uow, 1)
     shown = update(uow, rules, org, Profile("福州某某网络科技官方", bio="官方账号"))
     assert shown.badge == "organisation"
     with pytest.raises(ProfileRejectedError):
@@ -76,10 +76,10 @@ def test_a_verified_organisation_has_a_badge_and_may_use_its_own_name(
 
 
 def test_deleting_an_account_anonymises_its_content(
-    uow: SqlUnitOfWork, migrated_url: str, rules: PublishingRules
+    uow: SqlUnitOfWork, rules: PublishingRules
 ):
-    author, other = accounts(migrated_url, 2)
-    publish(migrated_url, "v1")
+    author, other = accounts(uow, 2)
+    publish(uow, "v1")
     accept(uow, author, other, address="1.2.3.4")
     update(uow, rules, author, Profile("小王"))
     written = posts.publish(uow, rules, posts.NewPost(author, "今天天气真好"), now=NOW)
@@ -116,8 +116,8 @@ def test_deleting_an_account_anonymises_its_content(
 def test_shenhe_accounts_delete_anonymises_too(
     uow: SqlUnitOfWork, migrated_url: str, rules: PublishingRules
 ):
-    (author,) = accounts(migrated_url, 1)
-    publish(migrated_url, "v1")
+    (author,) = accounts(uow, 1)
+    publish(uow, "v1")
     accept(uow, author)
     written = posts.publish(uow, rules, posts.NewPost(author, "周末去爬山"), now=NOW)
     result = run_cli(migrated_url, "accounts", "delete", str(author), "--json")

@@ -50,8 +50,8 @@ def file(uow: SqlUnitOfWork, target: tuple[str, str], reporter: str, reason: str
     )
 
 
-def test_reports_gather_in_one_case_per_open_target(uow: SqlUnitOfWork, migrated_url: str):
-    (author,) = accounts(migrated_url, 1)
+def test_reports_gather_in_one_case_per_open_target(uow: SqlUnitOfWork):
+    (author,) = accounts(uow, 1)
     post = ("post", str(a_post(uow, author)))
     first = file(uow, post, "account:1")
     assert first.created and first.report.id.startswith("r_") and first.report.case.reports == 1
@@ -63,8 +63,8 @@ def test_reports_gather_in_one_case_per_open_target(uow: SqlUnitOfWork, migrated
     assert [c.id for c in reports.list_cases(uow)] == [first.report.case.id]
 
 
-def test_an_upheld_case_takes_the_post_down_and_costs_credit(uow: SqlUnitOfWork, migrated_url: str):
-    (author,) = accounts(migrated_url, 1)
+def test_an_upheld_case_takes_the_post_down_and_costs_credit(uow: SqlUnitOfWork):
+    (author,) = accounts(uow, 1)
     post_id = a_post(uow, author)
     filed = file(uow, ("post", str(post_id)), "account:1")
     case = reports.decide_case(
@@ -99,8 +99,8 @@ def test_an_upheld_case_takes_the_post_down_and_costs_credit(uow: SqlUnitOfWork,
     ]
 
 
-def test_a_dismissed_case_changes_nothing_else(uow: SqlUnitOfWork, migrated_url: str):
-    (author,) = accounts(migrated_url, 1)
+def test_a_dismissed_case_changes_nothing_else(uow: SqlUnitOfWork):
+    (author,) = accounts(uow, 1)
     post_id = a_post(uow, author)
     filed = file(uow, ("post", str(post_id)), "account:1")
     reports.decide_case(
@@ -118,9 +118,9 @@ def test_a_dismissed_case_changes_nothing_else(uow: SqlUnitOfWork, migrated_url:
 
 
 def test_an_upheld_complaint_about_an_account_costs_it_credit(
-    uow: SqlUnitOfWork, migrated_url: str
+    uow: SqlUnitOfWork,
 ):
-    (account,) = accounts(migrated_url, 1)
+    (account,) = accounts(uow, 1)
     filed = file(uow, ("account", str(account)), "client:x", reason="impersonation")
     reports.decide_case(
         uow, RULES, case_id=filed.report.case.id, outcome="upheld", note="", moderator="m", now=NOW
@@ -130,8 +130,8 @@ def test_an_upheld_complaint_about_an_account_costs_it_credit(
         file(uow, ("account", "999"), "client:x")
 
 
-def test_targets_must_exist_and_fields_be_known(uow: SqlUnitOfWork, migrated_url: str):
-    (author,) = accounts(migrated_url, 1)
+def test_targets_must_exist_and_fields_be_known(uow: SqlUnitOfWork):
+    (author,) = accounts(uow, 1)
     with pytest.raises(NotFoundError):
         file(uow, ("app", "wx-none"), "r")
     with pytest.raises(NotFoundError):
@@ -145,13 +145,13 @@ def test_targets_must_exist_and_fields_be_known(uow: SqlUnitOfWork, migrated_url
         reports.get_report(uow, "r_nothing")
 
 
-def test_the_http_routes(migrated_url: str, default_screener: Screener):
-    (author,) = accounts(migrated_url, 1)
+def test_the_http_routes(uow: SqlUnitOfWork, migrated_url: str, default_screener: Screener):
+    (author,) = accounts(uow, 1)
     with Database(migrated_url) as database:
         post_id = a_post(database.unit_of_work(), author)
     body = {"target": {"type": "post", "id": str(post_id)}, "reason": "fraud", "note": "骗子"}
-    moderator = operator_headers(migrated_url)
-    revealer = operator_headers(migrated_url, "pii.wang", "pii_reveal")
+    moderator = operator_headers(uow)
+    revealer = operator_headers(uow, "pii.wang", "pii_reveal")
     with api(migrated_url, default_screener) as client:
         first = client.post("/v1/reports", json=body, headers={"X-Real-IP": "203.0.113.5"})
         assert first.status_code == 201, first.text
@@ -192,8 +192,8 @@ def test_the_http_routes(migrated_url: str, default_screener: Screener):
         assert planet.status_code == 422
 
 
-def test_reporters_at_the_same_moment_join_one_case(database: Database, migrated_url: str):
-    (author,) = accounts(migrated_url, 1)
+def test_reporters_at_the_same_moment_join_one_case(database: Database):
+    (author,) = accounts(database.unit_of_work(), 1)
     post_id = a_post(database.unit_of_work(), author)
     def report(number: int) -> reports.Filed:
         return file(database.unit_of_work(), ("post", str(post_id)), f"client:{number}")
