@@ -5,22 +5,20 @@ functions, no fixtures."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from registry_support import NOW, USCC_TOOLMAKER, keyring
 from sqlalchemy import text
 
 from shenhe.adapters.db import Database
 from shenhe.adapters.sms import LogSmsGateway
 from shenhe.domain.accounts import Account
-from shenhe.domain.pii import Keyring, PiiKeys
-from shenhe.services import account_mobile, accounts
+from shenhe.domain.operators import Operator
+from shenhe.domain.pii import Keyring
+from shenhe.services import account_mobile, accounts, operators
 from shenhe.services.unit_of_work import UnitOfWork
 from shenhe.services.verification import LocalVerifier
-
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-MASTER_KEY = bytes(range(32))
-MASTER_KEY_HEX = MASTER_KEY.hex()
 
 WANG_ID = "110105199003071239"
 WANG_MASKED = "110***********1239"
@@ -28,7 +26,7 @@ LI_ID = "440305198511204563"
 CHEN_ID = "310104200002290014"
 ZHAO_ID = "350102197510153323"
 CHILD_ID = "110105201506010016"  # born 2015: under 14 in 2026
-ORG_USCC = "91350100M000100Y43"
+ORG_USCC = USCC_TOOLMAKER
 
 WANG: dict[str, Any] = {
     "kind": "individual",
@@ -52,10 +50,6 @@ ORG: dict[str, Any] = {
 }
 
 
-def keyring() -> Keyring:
-    return Keyring(PiiKeys.derive(MASTER_KEY))
-
-
 def register(
     uow: UnitOfWork,
     data: dict[str, Any],
@@ -68,6 +62,11 @@ def register(
     return accounts.register_account(
         command, uow, ring or keyring(), LocalVerifier(), now=now, policy=policy
     )
+
+
+def operator(uow: UnitOfWork, name: str, *roles: str, now: datetime = NOW) -> tuple[Operator, str]:
+    """A new operator with `roles`, and its bearer token."""
+    return operators.create_operator(name, roles, uow, actor="test", now=now)
 
 
 def code_from(gateway: LogSmsGateway, mobile: str) -> str:

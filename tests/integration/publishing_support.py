@@ -8,14 +8,17 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import httpx
-from account_support import LI, MASTER_KEY_HEX, ORG, WANG, register_verified
+from account_support import LI, ORG, WANG, operator, register_verified
+from registry_support import MASTER_KEY_HEX
 from serving import serving
 
 from shenhe import Screener
-from shenhe.adapters.db import Database
 from shenhe.api import create_app
 from shenhe.config import Settings
-from shenhe.services import agreements, operators
+from shenhe.domain.credit import CreditRules
+from shenhe.services import agreements
+from shenhe.services.publishing_rules import PublishingRules
+from shenhe.services.unit_of_work import UnitOfWork
 
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 PEOPLE = (WANG, LI, ORG)
@@ -29,23 +32,36 @@ def api(url: str, screener: Screener) -> Iterator[httpx.Client]:
         yield client
 
 
-def accounts(url: str, count: int = 2) -> list[int]:
+def accounts(uow: UnitOfWork, count: int = 2) -> list[int]:
     """Ids of `count` accounts that may publish (WANG, LI, then the organisation)."""
-    with Database(url) as database:
-        return [register_verified(database.unit_of_work(), data).id for data in PEOPLE[:count]]
+    return [register_verified(uow, data).id for data in PEOPLE[:count]]
 
 
-def operator_headers(url: str, name: str = "mod.li", role: str = "moderator") -> dict[str, str]:
+def operator_headers(
+    uow: UnitOfWork, name: str = "mod.li", role: str = "moderator"
+) -> dict[str, str]:
     """The Authorization header of a new operator with `role`."""
-    with Database(url) as database:
-        _, token = operators.create_operator(
-            name, [role], database.unit_of_work(), actor="test", now=NOW
-        )
+    _, token = operator(uow, name, role, now=NOW)
     return {"Authorization": f"Bearer {token}"}
 
 
-def publish(url: str, version: str, body: str = "# 用户服务协议\n\n第一条 遵守法律法规。") -> None:
-    with Database(url) as database:
-        agreements.publish_agreement(
-            database.unit_of_work(), version=version, body=body, actor="ops", now=NOW
+def accept(uow: UnitOfWork, *ids: int, version: str = "v1", address: str | None = None) -> None:
+    """The accounts `ids` accept the agreement `version`."""
+    for account in ids:
+        agreements.accept_agreement(
+            uow, account_id=account, version=version, address=address, now=NOW
         )
+
+
+def with_credit(screener: Screener, credit_yaml: str) -> PublishingRules:
+    """The default publishing rules with the credit rules written in `credit_yaml`."""
+    base = PublishingRules.default(screener)
+    credit = CreditRules.from_yaml(credit_yaml)
+    return PublishingRules(base.screener, base.bodies, credit, base.ip_table)
+
+
+def publish(
+    uow: UnitOfWork, version: str, body: str = "# 用户服务协议\n\n第一条 遵守法律法规。"
+) -> None:
+    """The agreement `version` published."""
+    agreements.publish_agreement(uow, version=version, body=body, actor="ops", now=NOW)

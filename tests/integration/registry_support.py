@@ -6,6 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import func, select
+
+from shenhe.adapters.db import Database
 from shenhe.domain.audit import AuditRecord
 from shenhe.domain.pii import Keyring, PiiKeys
 from shenhe.domain.principals import Principal
@@ -47,6 +50,7 @@ LENDER: dict[str, Any] = {
     "description": "持牌小额贷款公司，提供个人消费贷款，年化利率透明，按时还款。",
     "pages": ("借款 申请额度", "还款 账单明细"),
 }
+NEW_TERM = "青蛙速借"  # a loan term no lexicon holds yet: added, it makes a rules change
 LOAN_CLONE_DESCRIPTION = "无需抵押，极速到账，手机号即可申请，审核快、额度高，当天放款不看征信。"
 
 
@@ -78,6 +82,21 @@ def change(
     uow: UnitOfWork, rules: Rules, appid: str, *, at: datetime = NOW, **content: Any
 ) -> Decided:
     return change_app(ChangeApp(appid=appid, **content), uow, rules, now=at)
+
+
+class Crash(Exception):
+    """The failure a test injects."""
+
+
+def row_counts(database: Database, *tables: Any) -> dict[str, int]:
+    """How many rows each of the ORM `tables` holds, by table name."""
+    with database.engine.connect() as connection:
+        return {
+            table.__tablename__: connection.execute(
+                select(func.count()).select_from(table)
+            ).scalar_one()
+            for table in tables
+        }
 
 
 def audit_records(uow: UnitOfWork) -> list[AuditRecord]:

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Literal
 
 import httpx
 import uvicorn
@@ -14,13 +15,13 @@ from fastapi import FastAPI
 
 
 @contextmanager
-def serving(app: FastAPI) -> Iterator[httpx.Client]:
-    """`app` under a real uvicorn server on a loopback port (lifespan on), and a client for
-    it; the server is stopped on leaving."""
+def serving(app: FastAPI, *, lifespan: Literal["on", "off"] = "on") -> Iterator[httpx.Client]:
+    """`app` under a real uvicorn server on a loopback port (its lifespan run, unless `lifespan`
+    is "off"), and a client for it; the server is stopped on leaving."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan=lifespan))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -34,3 +35,4 @@ def serving(app: FastAPI) -> Iterator[httpx.Client]:
         server.should_exit = True
         thread.join(10)
         sock.close()
+    assert not thread.is_alive(), "uvicorn did not stop"

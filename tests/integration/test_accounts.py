@@ -4,7 +4,6 @@ one-time code, and the publishing rights the publishing side asks for."""
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -23,6 +22,7 @@ from account_support import (
     register,
     register_verified,
 )
+from race_support import at_once
 
 from shenhe.adapters.db import Database
 from shenhe.adapters.sms import LogSmsGateway
@@ -199,21 +199,12 @@ def test_an_unknown_account_is_not_found(uow: UnitOfWork) -> None:
 
 
 def test_concurrent_registrations_of_one_identity_let_one_through(database: Database) -> None:
-    barrier = threading.Barrier(6)
-    outcomes: list[str] = []
-
-    def attempt(number: int) -> None:
-        uow = database.unit_of_work()
-        barrier.wait()
+    def attempt(number: int) -> str:
         try:
-            register(uow, {**WANG, "mobile": f"1380013800{number}"})
-            outcomes.append("registered")
+            register(database.unit_of_work(), {**WANG, "mobile": f"1380013800{number}"})
         except IdentityTakenError:
-            outcomes.append("taken")
+            return "taken"
+        return "registered"
 
-    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = at_once(6, attempt)
     assert sorted(outcomes) == ["registered"] + ["taken"] * 5

@@ -18,13 +18,14 @@ from account_support import (
     ZHAO_ID,
     dump,
     keyring,
+    operator,
     register,
     register_verified,
 )
+from registry_support import audit_records
 
 from shenhe.adapters.db import Database
 from shenhe.domain.errors import SubmissionError
-from shenhe.domain.operators import Operator
 from shenhe.services import account_admin, accounts, audit, operators, reverification
 from shenhe.services.account_errors import (
     AccountStateError,
@@ -38,18 +39,13 @@ from shenhe.services.verification import LocalVerifier
 REASON = "illegal loan advertising, case 2026-031"
 
 
-def operator(uow: UnitOfWork, name: str, *roles: str) -> tuple[Operator, str]:
-    return operators.create_operator(name, roles, uow, actor="cli:root", now=NOW)
-
-
 def close(uow: UnitOfWork, account_id: int, **options: object) -> object:
     command = account_admin.CloseAccount(account_id, REASON, **options)  # type: ignore[arg-type]
     return account_admin.close_account(command, uow, keyring(), actor="operator:mod", now=NOW)
 
 
 def actions(uow: UnitOfWork) -> list[str]:
-    with uow:
-        return [record.action for record in uow.audit.stream()]
+    return [record.action for record in audit_records(uow)]
 
 
 def test_a_blacklisted_person_cannot_register_again_with_a_new_name_and_mobile(
@@ -137,8 +133,8 @@ def test_deleting_erases_the_identity_and_keeps_a_hashed_reference(
     assert deleted.status == "deleted" and deleted.identity == {}
     assert dump(database, "account_pii", "otp_codes") == ""
     assert accounts.get_account(account.id, uow).to_dict()["identity"] == {}
+    record = audit_records(uow)[-1]
     with uow:
-        record = list(uow.audit.stream())[-1]
         assert uow.accounts.data_key(account.id) is None
     assert record.action == "account.delete"
     assert record.payload["steps"] == ["anonymise_posts", "erase_codes", "erase_identity"]
@@ -161,8 +157,7 @@ def test_a_reveal_needs_the_role_and_is_an_audit_record(uow: UnitOfWork) -> None
         account.id, "responsible_id_number", REASON, revealer, uow, keyring(), now=NOW
     )
     assert value == ZHAO_ID
-    with uow:
-        record = list(uow.audit.stream())[-1]
+    record = audit_records(uow)[-1]
     assert record.action == "pii.reveal" and record.actor == "operator:auditor"
     assert (record.subject_type, record.subject_id) == ("account", str(account.id))
     assert record.payload["field"] == "responsible_id_number" and record.payload["reason"] == REASON

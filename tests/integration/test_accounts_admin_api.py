@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
-from account_support import LI, LI_ID, NOW, ORG, WANG, WANG_ID, ZHAO_ID
+from account_support import LI, LI_ID, NOW, ORG, WANG, WANG_ID, ZHAO_ID, operator
 from serving import serving
 
 from shenhe import Screener
@@ -19,7 +19,7 @@ from shenhe.adapters.keyfile import add_key
 from shenhe.api import create_app
 from shenhe.bootstrap import build_keyring
 from shenhe.config import Settings
-from shenhe.services import keys, operators, principals
+from shenhe.services import keys, principals
 
 REASON = "complaint 2026-118, fraud"
 
@@ -37,7 +37,7 @@ def client(migrated_url: str, default_screener: Screener, key_file: Path) -> Ite
 
 
 def bearer(database: Database, name: str, *roles: str) -> dict[str, str]:
-    _, token = operators.create_operator(name, roles, database.unit_of_work(), actor="t", now=NOW)
+    _, token = operator(database.unit_of_work(), name, *roles)
     return {"Authorization": f"Bearer {token}"}
 
 

@@ -10,14 +10,16 @@ from typing import Any
 import httpx
 import pytest
 from account_support import (
+    CHILD_ID,
     LI,
-    MASTER_KEY_HEX,
     ORG,
+    ORG_USCC,
     WANG,
     WANG_ID,
     WANG_MASKED,
     code_from,
 )
+from registry_support import MASTER_KEY_HEX
 from serving import serving
 
 from shenhe import Screener
@@ -77,7 +79,7 @@ BAD_FIELDS = [
     ({"id_number": WANG_ID[:-1] + "0"}, "id_number", "id_number.check_digit"),
     ({"id_number": "99" + WANG_ID[2:]}, "id_number", "id_number.region"),
     ({"mobile": "23800138000"}, "mobile", "mobile.prefix"),
-    ({"uscc": "91350100M000100Y43"}, "uscc", "invalid"),
+    ({"uscc": ORG_USCC}, "uscc", "invalid"),
 ]
 
 
@@ -104,7 +106,7 @@ def test_a_duplicate_identity_is_a_409_that_says_nothing_of_whose(client: httpx.
 
 
 def test_a_child_fails_verification_with_a_422(client: httpx.Client) -> None:
-    response = register(client, {**WANG, "id_number": "110105201506010016"})
+    response = register(client, {**WANG, "id_number": CHILD_ID})
     assert response.status_code == 422
     assert response.json()["errors"][0]["type"] == "minor"
 

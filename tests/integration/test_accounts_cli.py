@@ -4,23 +4,23 @@ PostgreSQL, through Typer's runner; and the re-verification job."""
 from __future__ import annotations
 
 import json
-import os
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
-from typing import Any
 
 import pytest
 from account_support import (
     CHEN_ID,
     LI,
-    MASTER_KEY_HEX,
     NOW,
     WANG,
     WANG_ID,
     WANG_MASKED,
+    register,
     register_verified,
 )
-from typer.testing import CliRunner
+from cli_support import run_cli
+from registry_support import MASTER_KEY_HEX, audit_records
 
 from shenhe.adapters.db import Database
 from shenhe.bootstrap import build_keyring
@@ -28,15 +28,8 @@ from shenhe.config import Settings
 from shenhe.jobs.reverify import ReverifyJob, run_reverification
 from shenhe.services import accounts, audit
 from shenhe.services.account_errors import BlacklistedError
-from shenhe.services.verification import LocalVerifier
 
-from shenhe.cli.main import app  # isort: skip
-
-
-def run(url: str, *args: str, **env: str) -> Any:
-    cleared: dict[str, str | None] = {k: None for k in os.environ if k.startswith("SHENHE_")}
-    variables = {**cleared, "SHENHE_DATABASE_URL": url, "SHENHE_PII_KEY": MASTER_KEY_HEX, **env}
-    return CliRunner().invoke(app, list(args), env=variables)
+run = partial(run_cli, SHENHE_PII_KEY=MASTER_KEY_HEX)
 
 
 def token(url: str, name: str, *roles: str) -> str:
@@ -61,11 +54,10 @@ def test_show_close_blacklist_and_reveal(database: Database, migrated_url: str) 
     assert closed.exit_code == 0, closed.output
     assert json.loads(closed.stdout)["status"] == "closed"
     with pytest.raises(BlacklistedError):  # a new name and a new mobile do not help
-        accounts.register_account(
-            accounts.RegisterAccount(**{**WANG, "name": "王改名", "mobile": "13500135000"}),
+        register(
             uow,
-            build_keyring(Settings(pii_key=MASTER_KEY_HEX)),
-            LocalVerifier(),
+            {**WANG, "name": "王改名", "mobile": "13500135000"},
+            ring=build_keyring(Settings(pii_key=MASTER_KEY_HEX)),
             now=NOW + timedelta(days=400),
         )
 
@@ -77,8 +69,7 @@ def test_show_close_blacklist_and_reveal(database: Database, migrated_url: str) 
     assert "lacks the role" in run(migrated_url, *asked, "--token", moderator).output
     revealed = run(migrated_url, *asked, SHENHE_OPERATOR_TOKEN=revealer)
     assert revealed.exit_code == 0 and revealed.stdout.strip() == WANG_ID
-    with uow:
-        last = list(uow.audit.stream())[-1]
+    last = audit_records(uow)[-1]
     assert (last.action, last.actor) == ("pii.reveal", "operator:auditor")
 
 

@@ -4,24 +4,23 @@ time and address, a new version asking again; the HTTP routes and ``shenhe agree
 from __future__ import annotations
 
 import json
-import os
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from cli_support import run_cli
 from publishing_support import NOW, accounts, api, publish
-from typer.testing import CliRunner
+from registry_support import audit_records
 
 from shenhe import Screener
 from shenhe.adapters.db import SqlUnitOfWork
-from shenhe.cli.main import app
 from shenhe.domain.publishing_errors import AgreementError
 from shenhe.services import agreements
 from shenhe.services.errors import ConflictError, NotFoundError
 
 
-def test_publish_accept_and_a_new_version_asks_again(uow: SqlUnitOfWork, migrated_url: str):
-    (account,) = accounts(migrated_url, 1)
+def test_publish_accept_and_a_new_version_asks_again(uow: SqlUnitOfWork):
+    (account,) = accounts(uow, 1)
     with pytest.raises(NotFoundError):
         agreements.current_agreement(uow)
     v1 = agreements.publish_agreement(uow, version="2026-01", body="# 协议一\n正文", now=NOW)
@@ -49,8 +48,7 @@ def test_publish_accept_and_a_new_version_asks_again(uow: SqlUnitOfWork, migrate
         )
     agreements.accept_agreement(uow, account_id=account, version="2026-06", address=None, now=NOW)
     assert not agreements.agreement_status(uow, account).must_accept
-    with uow:
-        actions = [r.action for r in uow.audit.stream() if r.action.startswith("agreement.")]
+    actions = [r.action for r in audit_records(uow) if r.action.startswith("agreement.")]
     assert actions == [
         "agreement.publish",
         "agreement.accept",
@@ -70,11 +68,11 @@ def test_a_version_is_published_once_and_must_be_well_formed(uow: SqlUnitOfWork)
     assert [a.version for a in agreements.list_agreements(uow)] == ["v1"]
 
 
-def test_the_http_routes(migrated_url: str, default_screener: Screener):
-    first, second = accounts(migrated_url, 2)
+def test_the_http_routes(uow: SqlUnitOfWork, migrated_url: str, default_screener: Screener):
+    first, second = accounts(uow, 2)
     with api(migrated_url, default_screener) as client:
         assert client.get("/v1/agreements/current").status_code == 404
-        publish(migrated_url, "2026-11")
+        publish(uow, "2026-11")
         listing = client.get("/v1/agreements").json()
         assert listing["current"] == "2026-11" and listing["agreements"][0]["body"] is None
         current = client.get("/v1/agreements/current").json()
@@ -96,20 +94,19 @@ def test_the_http_routes(migrated_url: str, default_screener: Screener):
 
 
 def test_the_cli_publishes_lists_and_shows(migrated_url: str, tmp_path: Path):
-    env: dict[str, str | None] = {key: None for key in os.environ if key.startswith("SHENHE_")}
-    runner = CliRunner(env={**env, "SHENHE_DATABASE_URL": migrated_url})
     text = tmp_path / "agreement.md"
     text.write_text("# 用户服务协议（2026 版）\n\n第一条 ……\n", encoding="utf-8")
-    result = runner.invoke(app, ["agreements", "publish", str(text), "--version", "2026", "--json"])
+    publishing = ("agreements", "publish", str(text), "--version", "2026")
+    result = run_cli(migrated_url, *publishing, "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["title"] == "用户服务协议（2026 版）"
-    again = runner.invoke(app, ["agreements", "publish", str(text), "--version", "2026"])
+    again = run_cli(migrated_url, *publishing)
     assert again.exit_code == 1 and "published already" in again.output
-    missing = runner.invoke(
-        app, ["agreements", "publish", str(tmp_path / "no.md"), "--version", "x"]
+    missing = run_cli(
+        migrated_url, "agreements", "publish", str(tmp_path / "no.md"), "--version", "x"
     )
     assert missing.exit_code == 1 and "no.md" in missing.output
-    listed = runner.invoke(app, ["agreements", "list", "--json"])
+    listed = run_cli(migrated_url, "agreements", "list", "--json")
     assert [a["version"] for a in json.loads(listed.output)] == ["2026"]
-    shown = runner.invoke(app, ["agreements", "show"])
+    shown = run_cli(migrated_url, "agreements", "show")
     assert shown.exit_code == 0 and "第一条" in shown.output

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
+from serving import serving
 
 from shenhe import SURFACES, Contact, Hit, Label, Screener, Verdict
 from shenhe.api import create_app
@@ -23,26 +20,14 @@ BODY_LIMIT = 512 * 1024
 
 
 @pytest.fixture(scope="module")
-def base_url(default_screener: Screener) -> Iterator[str]:
+def base_url(default_screener: Screener) -> Iterator[httpx.URL]:
     app = create_app(default_screener, Settings(max_body_bytes=BODY_LIMIT))
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
-    sock.close()
+    with serving(app, lifespan="off") as served:
+        yield served.base_url
 
 
 @pytest.fixture
-def client(base_url: str) -> Iterator[httpx.Client]:
+def client(base_url: httpx.URL) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=base_url, timeout=30) as client:
         yield client
 

@@ -5,10 +5,11 @@ stored, the rest imported, exit status 1; PII only masked."""
 from __future__ import annotations
 
 import json
-import os
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from cli_support import run_cli
 from registry_support import (
     ID_MASKED,
     ID_NUMBER,
@@ -19,19 +20,14 @@ from registry_support import (
     USCC_OTHER,
     USCC_TOOLMAKER,
 )
-from typer.testing import CliRunner
 
 from shenhe.adapters.db import Database
-from shenhe.cli.main import app
 from shenhe.services import audit
 
 COMPANY = {"kind": "enterprise", "name": "福州某某网络科技有限公司", "uscc": USCC_TOOLMAKER}
 
 
-def run(url: str, *args: str) -> Any:
-    env: dict[str, str | None] = {key: None for key in os.environ if key.startswith("SHENHE_")}
-    runner = CliRunner(env={**env, "SHENHE_DATABASE_URL": url, "SHENHE_PII_KEY": MASTER_KEY_HEX})
-    return runner.invoke(app, list(args))
+run = partial(run_cli, SHENHE_PII_KEY=MASTER_KEY_HEX)
 
 
 def line(appid: str, content: dict[str, Any], principal: dict[str, Any], **more: Any) -> str:

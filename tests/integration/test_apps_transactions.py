@@ -14,13 +14,14 @@ from registry_support import (
     TOOL,
     USCC_OTHER,
     USCC_TOOLMAKER,
+    Crash,
     audit_records,
     change,
     keyring,
     register,
+    row_counts,
     submit,
 )
-from sqlalchemy import func, select
 
 from shenhe import Screener
 from shenhe.adapters.db import Database, SqlDecisions, SqlEnforcement, SqlUnitOfWork
@@ -43,23 +44,13 @@ from shenhe.services.rules import Rules
 TABLES = (PrincipalRow, AppRow, AppVersionRow, DecisionRow, EnforcementActionRow, StrikeRow)
 
 
-class Crash(Exception):
-    """The injected failure."""
-
-
 @pytest.fixture
 def rules(default_screener: Screener) -> Rules:
     return Rules(default_screener)
 
 
 def counts(database: Database) -> dict[str, int]:
-    with database.engine.connect() as connection:
-        return {
-            table.__tablename__: connection.execute(
-                select(func.count()).select_from(table)
-            ).scalar_one()
-            for table in TABLES
-        }
+    return row_counts(database, *TABLES)
 
 
 def crash_after(monkeypatch: pytest.MonkeyPatch, cls: type, name: str) -> None:

@@ -3,29 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
+from cli_support import run_cli as run
 from sqlalchemy import text
-from typer.testing import CliRunner
 
 from shenhe.adapters.db import Database, head
-from shenhe.cli.main import app
 from shenhe.domain.audit import Subject
 from shenhe.services import audit
 
 NOW = datetime.now(UTC)
-
-
-def runner_for(url: str) -> CliRunner:
-    env: dict[str, str | None] = {key: None for key in os.environ if key.startswith("SHENHE_")}
-    return CliRunner(env={**env, "SHENHE_DATABASE_URL": url})
-
-
-def run(url: str, *args: str) -> Any:
-    return runner_for(url).invoke(app, list(args))
 
 
 def seed(url: str, count: int, *, age: timedelta = timedelta(0)) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from registry_support import LOAN_CLONE_DESCRIPTION, NOW, TOOL
+from registry_support import LOAN_CLONE_DESCRIPTION, NOW, TOOL, USCC_TOOLMAKER
 from sqlalchemy import text
 
 from shenhe.adapters.db import Database, SqlUnitOfWork, upgrade
@@ -26,7 +26,7 @@ def add_app(uow: SqlUnitOfWork, principal_id: int, appid: str, name: str, descri
 def test_prints_follow_the_bans(uow: SqlUnitOfWork) -> None:
     with uow:
         owner = uow.principals.add(
-            kind="enterprise", name="某某", uscc="91350100M000100Y43", id_number=None, at=NOW
+            kind="enterprise", name="某某", uscc=USCC_TOOLMAKER, id_number=None, at=NOW
         )
         add_app(uow, owner.id, "wxloan", "极速贷", LOAN_CLONE_DESCRIPTION)
         add_app(uow, owner.id, "wxcalc", TOOL["name"], TOOL["description"])
@@ -67,9 +67,9 @@ def test_migration_0003_prints_the_apps_banned_before(database_url: str) -> None
         connection.execute(
             text(
                 "INSERT INTO principals (id, kind, name, uscc, blacklisted, created_at, updated_at)"
-                " VALUES (1, 'enterprise', '某某', '91350100M000100Y43', false, :now, :now)"
+                " VALUES (1, 'enterprise', '某某', :uscc, false, :now, :now)"
             ),
-            {"now": now},
+            {"now": now, "uscc": USCC_TOOLMAKER},
         )
         for app_id, appid, status in ((1, "wxloan", "banned"), (2, "wxcalc", "listed")):
             connection.execute(

@@ -5,20 +5,18 @@ that holds apps already."""
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
-from datetime import UTC, date, datetime
+from datetime import date
+from functools import partial
 from pathlib import Path
-from typing import Any
 
 import pytest
-from registry_support import MASTER_KEY_HEX, keyring
-from typer.testing import CliRunner
+from cli_support import run_cli
+from registry_support import MASTER_KEY_HEX, NOW, keyring
 
 from shenhe import Screener
 from shenhe.adapters.db import Database
 from shenhe.bootstrap import build_unit_of_work
-from shenhe.cli.main import app
 from shenhe.domain.apps import AppStatus
 from shenhe.domain.credit_code import parse_uscc
 from shenhe.domain.identity import parse_id_number
@@ -30,7 +28,6 @@ from shenhe.services.demo import DemoRegistry, demo_registry, registry_counts, s
 from shenhe.services.demo_texts import SLEEPER_PAGES
 from shenhe.services.rules import Rules
 
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 DEMO_LEXICON = Path(__file__).parents[2] / "docs" / "demo-lexicon.tsv"
 
 
@@ -41,10 +38,7 @@ def seed(url: str, registry: DemoRegistry, screener: Screener) -> list[Decided]:
         )
 
 
-def run(url: str, *args: str) -> Any:
-    env: dict[str, str | None] = {key: None for key in os.environ if key.startswith("SHENHE_")}
-    runner = CliRunner(env={**env, "SHENHE_DATABASE_URL": url, "SHENHE_PII_KEY": MASTER_KEY_HEX})
-    return runner.invoke(app, list(args))
+run = partial(run_cli, SHENHE_PII_KEY=MASTER_KEY_HEX)
 
 
 def test_the_generator_is_deterministic_and_its_numbers_valid() -> None:

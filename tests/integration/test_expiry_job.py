@@ -7,7 +7,16 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from registry_support import MASTER_KEY_HEX, NOW, TOOL, USCC_TOOLMAKER, register, submit
+from registry_support import (
+    MASTER_KEY_HEX,
+    NEW_TERM,
+    NOW,
+    TOOL,
+    USCC_TOOLMAKER,
+    audit_records,
+    register,
+    submit,
+)
 
 from shenhe import Screener
 from shenhe.adapters.db import Database
@@ -78,14 +87,13 @@ def test_each_round_audits_a_change_of_the_rules(
         scheduler.tick()
         scheduler.tick()  # nothing changed: no second record
         screener.replace_lexicon(
-            screener.lexicon + Lexicon.from_words(["青蛙速借"], category="loan")
+            screener.lexicon + Lexicon.from_words([NEW_TERM], category="loan")
         )
         scheduler.tick()  # a reload, as `shenhe serve --watch` does
     finally:
         scheduler.stop()
     reader = database.unit_of_work(read_only=True)
-    with reader:
-        changes = [r for r in reader.audit.stream() if r.action == "rules.change"]
+    changes = [r for r in audit_records(reader) if r.action == "rules.change"]
     first, second = changes
     assert first.payload["previous"] is None
     assert second.payload["previous"]["lexicon_version"] == first.payload["lexicon_version"]

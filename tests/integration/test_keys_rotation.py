@@ -12,7 +12,6 @@ from account_support import (
     CHEN_ID,
     LI,
     LI_ID,
-    MASTER_KEY,
     NOW,
     ORG,
     WANG,
@@ -20,13 +19,15 @@ from account_support import (
     ZHAO_ID,
     dump,
     keyring,
+    operator,
     register,
 )
+from registry_support import MASTER_KEY, audit_records
 
 from shenhe.adapters.db import Database
 from shenhe.domain.operators import Operator
 from shenhe.domain.pii import Keyring, PiiKeys
-from shenhe.services import account_admin, keys, operators, principals
+from shenhe.services import account_admin, keys, principals
 from shenhe.services.account_errors import BlacklistedError, IdentityTakenError
 from shenhe.services.errors import ConflictError
 from shenhe.services.unit_of_work import UnitOfWork
@@ -53,7 +54,7 @@ def seed(uow: UnitOfWork) -> dict[str, int]:
 
 
 def auditor(uow: UnitOfWork) -> Operator:
-    return operators.create_operator("auditor", ["pii_reveal"], uow, actor="t", now=NOW)[0]
+    return operator(uow, "auditor", "pii_reveal")[0]
 
 
 def readable(uow: UnitOfWork, ring: Keyring, ids: dict[str, int], who: Operator) -> None:
@@ -99,8 +100,7 @@ def test_a_rotation_keeps_everything_readable_during_and_after(
 
     again = keys.rotate(uow, AFTER, now=NOW + timedelta(minutes=2))  # idempotent
     assert again.finished and sum(again.counts.values()) == 0
-    with uow:
-        marks = [r.action for r in uow.audit.stream() if r.action.startswith("pii.rotate")]
+    marks = [r.action for r in audit_records(uow) if r.action.startswith("pii.rotate")]
     assert marks == ["pii.rotate.start", "pii.rotate.finish"] * 2
 
 

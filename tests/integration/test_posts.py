@@ -4,18 +4,18 @@ held content is seen by its author and moderators only; rate limits follow the c
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
 from account_support import LI, WANG, register, register_verified
-from publishing_support import NOW, accounts, publish
+from publishing_support import NOW, accept, accounts, publish, with_credit
+from race_support import at_once
+from registry_support import audit_records
 
 from shenhe import Screener
 from shenhe.adapters.db import Database, SqlUnitOfWork
-from shenhe.domain.credit import CreditRules
 from shenhe.domain.publishing_errors import PostRefusedError
-from shenhe.services import agreements, posts
+from shenhe.services import posts
 from shenhe.services.credit import credit_standing
 from shenhe.services.errors import ConflictError, NotFoundError
 from shenhe.services.publishing_errors import PublishingForbiddenError, RateLimitedError
@@ -28,11 +28,6 @@ DOUBTFUL = "征信不好也能下款"
 @pytest.fixture
 def rules(default_screener: Screener) -> PublishingRules:
     return PublishingRules.default(default_screener)
-
-
-def accept(uow: SqlUnitOfWork, *ids: int, version: str = "v1") -> None:
-    for account in ids:
-        agreements.accept_agreement(uow, account_id=account, version=version, address=None, now=NOW)
 
 
 def post(uow, rules, account: int, body: str, *, parent: int | None = None, at=NOW):
@@ -53,11 +48,11 @@ def test_the_gates_in_order(uow: SqlUnitOfWork, migrated_url: str, rules: Publis
     assert forbidden(uow, rules, 999) == "not_found"
     author = _second_person(migrated_url)
     assert forbidden(uow, rules, author) == "no_agreement"
-    publish(migrated_url, "v1")
+    publish(uow, "v1")
     assert forbidden(uow, rules, author) == "agreement_not_accepted"
     accept(uow, author)
     assert post(uow, rules, author, "今天天气真好").status == "published"
-    publish(migrated_url, "v2")  # a new version asks again
+    publish(uow, "v2")  # a new version asks again
     assert forbidden(uow, rules, author) == "agreement_not_accepted"
     accept(uow, author, version="v2")
     assert post(uow, rules, author, "周末去爬山").status == "published"
@@ -69,9 +64,9 @@ def _second_person(url: str) -> int:
         return register_verified(database.unit_of_work(), LI).id
 
 
-def test_blocked_held_and_published(uow: SqlUnitOfWork, migrated_url: str, rules: PublishingRules):
-    author, reader = accounts(migrated_url, 2)
-    publish(migrated_url, "v1")
+def test_blocked_held_and_published(uow: SqlUnitOfWork, rules: PublishingRules):
+    author, reader = accounts(uow, 2)
+    publish(uow, "v1")
     accept(uow, author, reader)
     with pytest.raises(PostRefusedError) as refused:
         post(uow, rules, author, LOAN)
@@ -100,10 +95,7 @@ def test_blocked_held_and_published(uow: SqlUnitOfWork, migrated_url: str, rules
     removed = posts.decide_held(uow, rules, second.id, outcome="remove", moderator="m", now=NOW)
     assert removed.status == "removed"
     assert credit_standing(uow, rules.credit, author, now=NOW)[0].score == 70  # -10 -20
-    with uow:
-        actions = [
-            r.action for r in uow.audit.stream() if r.action.split(".")[0] in ("post", "credit")
-        ]
+    actions = [r.action for r in audit_records(uow) if r.action.split(".")[0] in ("post", "credit")]
     assert actions == [
         "post.refuse",
         "credit.violation",
@@ -115,9 +107,9 @@ def test_blocked_held_and_published(uow: SqlUnitOfWork, migrated_url: str, rules
     ]
 
 
-def test_comments(uow: SqlUnitOfWork, migrated_url: str, rules: PublishingRules):
-    author, reader = accounts(migrated_url, 2)
-    publish(migrated_url, "v1")
+def test_comments(uow: SqlUnitOfWork, rules: PublishingRules):
+    author, reader = accounts(uow, 2)
+    publish(uow, "v1")
     accept(uow, author, reader)
     shown = post(uow, rules, author, "新开的咖啡馆")
     held = post(uow, rules, author, DOUBTFUL)
@@ -150,14 +142,11 @@ tiers:
 
 
 def test_credit_gates_links_frequency_and_publishing(
-    uow: SqlUnitOfWork, migrated_url: str, default_screener: Screener
+    uow: SqlUnitOfWork, default_screener: Screener
 ):
-    rules = PublishingRules.default(default_screener)
-    rules = PublishingRules(
-        rules.screener, rules.bodies, CreditRules.from_yaml(CREDIT), rules.ip_table
-    )
-    (author,) = accounts(migrated_url, 1)
-    publish(migrated_url, "v1")
+    rules = with_credit(default_screener, CREDIT)
+    (author,) = accounts(uow, 1)
+    publish(uow, "v1")
     accept(uow, author)
     post(uow, rules, author, "第一条")
     post(uow, rules, author, "第二条", at=NOW + timedelta(minutes=10))
@@ -186,29 +175,18 @@ def forbidden_at(uow, rules, account, at) -> str:
 
 
 def test_posts_at_the_same_moment_keep_to_the_hourly_limit(
-    database: Database, migrated_url: str, default_screener: Screener
+    database: Database, default_screener: Screener
 ):
-    base = PublishingRules.default(default_screener)
-    rules = PublishingRules(
-        base.screener, base.bodies, CreditRules.from_yaml(CREDIT), base.ip_table
-    )
-    (author,) = accounts(migrated_url, 1)
-    publish(migrated_url, "v1")
+    rules = with_credit(default_screener, CREDIT)
+    (author,) = accounts(database.unit_of_work(), 1)
+    publish(database.unit_of_work(), "v1")
     accept(database.unit_of_work(), author)
-    barrier = threading.Barrier(4)
-    outcomes: list[str] = []
-
-    def write(number: int) -> None:
-        barrier.wait()
+    def write(number: int) -> str:
         try:
             post(database.unit_of_work(), rules, author, f"第{number}条")
-            outcomes.append("published")
         except RateLimitedError:
-            outcomes.append("limited")
+            return "limited"
+        return "published"
 
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    outcomes = at_once(4, write)
     assert sorted(outcomes) == ["limited", "limited", "published", "published"]  # 2 an hour

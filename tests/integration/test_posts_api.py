@@ -6,15 +6,16 @@ from __future__ import annotations
 from publishing_support import accounts, api, operator_headers, publish
 
 from shenhe import Screener
+from shenhe.adapters.db import SqlUnitOfWork
 
 
 def as_(account: int, address: str = "120.24.78.68") -> dict[str, str]:
     return {"X-Account-Id": str(account), "X-Real-IP": address}
 
 
-def test_posting_over_http(migrated_url: str, default_screener: Screener):
-    author, reader = accounts(migrated_url, 2)
-    moderator = operator_headers(migrated_url)
+def test_posting_over_http(uow: SqlUnitOfWork, migrated_url: str, default_screener: Screener):
+    author, reader = accounts(uow, 2)
+    moderator = operator_headers(uow)
     with api(migrated_url, default_screener) as client:
         anonymous = client.post("/v1/posts", json={"body": "你好"})
         assert (
@@ -23,7 +24,7 @@ def test_posting_over_http(migrated_url: str, default_screener: Screener):
         no_agreement = client.post("/v1/posts", json={"body": "你好"}, headers=as_(author))
         assert no_agreement.status_code == 403
         assert no_agreement.json()["errors"][0]["type"] == "no_agreement"
-        publish(migrated_url, "v1")
+        publish(uow, "v1")
         not_accepted = client.post("/v1/posts", json={"body": "你好"}, headers=as_(author))
         assert not_accepted.json()["errors"][0]["type"] == "agreement_not_accepted"
         for account in (author, reader):
@@ -96,8 +97,8 @@ def test_posting_over_http(migrated_url: str, default_screener: Screener):
         )
 
 
-def test_profiles_over_http(migrated_url: str, default_screener: Screener):
-    person, other = accounts(migrated_url, 2)
+def test_profiles_over_http(uow: SqlUnitOfWork, migrated_url: str, default_screener: Screener):
+    person, other = accounts(uow, 2)
     with api(migrated_url, default_screener) as client:
         body = {"nickname": "小王爱摄影", "bio": "周末拍拍花草", "avatar_caption": "我的猫"}
         put = client.put(f"/v1/accounts/{person}/profile", json=body, headers=as_(person))

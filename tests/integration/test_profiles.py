@@ -3,19 +3,17 @@ IP location, an organisation using its own name, and anonymising a deleted accou
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from account_support import ORG, keyring, register_verified
-from publishing_support import NOW, accounts, publish
-from typer.testing import CliRunner
+from cli_support import run_cli
+from publishing_support import NOW, accept, accounts, publish
+from registry_support import audit_records
 
 from shenhe import Screener
 from shenhe.adapters.db import SqlUnitOfWork
-from shenhe.cli.main import app
 from shenhe.domain.profile import Profile
 from shenhe.domain.publishing_errors import ProfileRejectedError
-from shenhe.services import account_admin, agreements, posts, profiles, reports
+from shenhe.services import account_admin, posts, profiles, reports
 from shenhe.services.credit import credit_standing
 from shenhe.services.errors import NotFoundError
 from shenhe.services.publishing_rules import PublishingRules
@@ -33,9 +31,9 @@ def update(uow, rules, account: int, profile: Profile, address: str | None = "12
 
 
 def test_a_profile_is_screened_and_shown_with_its_location(
-    uow: SqlUnitOfWork, migrated_url: str, rules: PublishingRules
+    uow: SqlUnitOfWork, rules: PublishingRules
 ):
-    (person,) = accounts(migrated_url, 1)
+    (person,) = accounts(uow, 1)
     with pytest.raises(NotFoundError):
         profiles.public_profile(uow, person)
     shown = update(uow, rules, person, Profile("小王爱摄影", "周末拍拍花草"))
@@ -65,10 +63,10 @@ def test_a_profile_is_screened_and_shown_with_its_location(
 
 
 def test_a_verified_organisation_has_a_badge_and_may_use_its_own_name(
-    uow: SqlUnitOfWork, migrated_url: str, rules: PublishingRules
+    uow: SqlUnitOfWork, rules: PublishingRules
 ):
     org = register_verified(uow, ORG).id
-    (person,) = accounts(migrated_url, 1)
+    (person,) = accounts(uow, 1)
     shown = update(uow, rules, org, Profile("福州某某网络科技官方", bio="官方账号"))
     assert shown.badge == "organisation"
     with pytest.raises(ProfileRejectedError):
@@ -78,14 +76,11 @@ def test_a_verified_organisation_has_a_badge_and_may_use_its_own_name(
 
 
 def test_deleting_an_account_anonymises_its_content(
-    uow: SqlUnitOfWork, migrated_url: str, rules: PublishingRules
+    uow: SqlUnitOfWork, rules: PublishingRules
 ):
-    author, other = accounts(migrated_url, 2)
-    publish(migrated_url, "v1")
-    for account in (author, other):
-        agreements.accept_agreement(
-            uow, account_id=account, version="v1", address="1.2.3.4", now=NOW
-        )
+    author, other = accounts(uow, 2)
+    publish(uow, "v1")
+    accept(uow, author, other, address="1.2.3.4")
     update(uow, rules, author, Profile("小王"))
     written = posts.publish(uow, rules, posts.NewPost(author, "今天天气真好"), now=NOW)
     filed = reports.file_report(
@@ -111,7 +106,7 @@ def test_deleting_an_account_anonymises_its_content(
         assert uow.profiles.get(author) is None
         assert [a.address for a in uow.agreements.acceptances(author)] == [None]
         assert [a.address for a in uow.agreements.acceptances(other)] == ["1.2.3.4"]
-        records = {r.action: r for r in uow.audit.stream()}
+    records = {r.action: r for r in audit_records(uow)}
     anonymised = records["account.anonymise"]
     assert (anonymised.payload["posts"], anonymised.payload["reports"]) == (1, 1)
     assert "anonymise_content" in records["account.delete"].payload["steps"]
@@ -121,13 +116,10 @@ def test_deleting_an_account_anonymises_its_content(
 def test_shenhe_accounts_delete_anonymises_too(
     uow: SqlUnitOfWork, migrated_url: str, rules: PublishingRules
 ):
-    (author,) = accounts(migrated_url, 1)
-    publish(migrated_url, "v1")
-    agreements.accept_agreement(uow, account_id=author, version="v1", address=None, now=NOW)
+    (author,) = accounts(uow, 1)
+    publish(uow, "v1")
+    accept(uow, author)
     written = posts.publish(uow, rules, posts.NewPost(author, "周末去爬山"), now=NOW)
-    env = {key: None for key in os.environ if key.startswith("SHENHE_")}
-    result = CliRunner(env={**env, "SHENHE_DATABASE_URL": migrated_url}).invoke(
-        app, ["accounts", "delete", str(author), "--json"]
-    )
+    result = run_cli(migrated_url, "accounts", "delete", str(author), "--json")
     assert result.exit_code == 0, result.output
     assert posts.get_post(uow, written.id, viewer=None).account_id is None

@@ -4,11 +4,12 @@ author credit), and looked up by the reporter; through the services and over HTT
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
 from publishing_support import NOW, accounts, api, operator_headers
+from race_support import at_once
+from registry_support import audit_records
 
 from shenhe import Screener
 from shenhe.adapters.db import Database, SqlUnitOfWork
@@ -49,8 +50,8 @@ def file(uow: SqlUnitOfWork, target: tuple[str, str], reporter: str, reason: str
     )
 
 
-def test_reports_gather_in_one_case_per_open_target(uow: SqlUnitOfWork, migrated_url: str):
-    (author,) = accounts(migrated_url, 1)
+def test_reports_gather_in_one_case_per_open_target(uow: SqlUnitOfWork):
+    (author,) = accounts(uow, 1)
     post = ("post", str(a_post(uow, author)))
     first = file(uow, post, "account:1")
     assert first.created and first.report.id.startswith("r_") and first.report.case.reports == 1
@@ -62,8 +63,8 @@ def test_reports_gather_in_one_case_per_open_target(uow: SqlUnitOfWork, migrated
     assert [c.id for c in reports.list_cases(uow)] == [first.report.case.id]
 
 
-def test_an_upheld_case_takes_the_post_down_and_costs_credit(uow: SqlUnitOfWork, migrated_url: str):
-    (author,) = accounts(migrated_url, 1)
+def test_an_upheld_case_takes_the_post_down_and_costs_credit(uow: SqlUnitOfWork):
+    (author,) = accounts(uow, 1)
     post_id = a_post(uow, author)
     filed = file(uow, ("post", str(post_id)), "account:1")
     case = reports.decide_case(
@@ -88,8 +89,7 @@ def test_an_upheld_case_takes_the_post_down_and_costs_credit(uow: SqlUnitOfWork,
         )
     # a new complaint on the same target after the decision opens a new case
     assert file(uow, ("post", str(post_id)), "account:1").report.case.id != case.id
-    with uow:
-        actions = [r.action for r in uow.audit.stream() if not r.action.startswith("account.")]
+    actions = [r.action for r in audit_records(uow) if not r.action.startswith("account.")]
     assert actions == [
         "report.file",
         "post.remove",
@@ -99,8 +99,8 @@ def test_an_upheld_case_takes_the_post_down_and_costs_credit(uow: SqlUnitOfWork,
     ]
 
 
-def test_a_dismissed_case_changes_nothing_else(uow: SqlUnitOfWork, migrated_url: str):
-    (author,) = accounts(migrated_url, 1)
+def test_a_dismissed_case_changes_nothing_else(uow: SqlUnitOfWork):
+    (author,) = accounts(uow, 1)
     post_id = a_post(uow, author)
     filed = file(uow, ("post", str(post_id)), "account:1")
     reports.decide_case(
@@ -118,9 +118,9 @@ def test_a_dismissed_case_changes_nothing_else(uow: SqlUnitOfWork, migrated_url:
 
 
 def test_an_upheld_complaint_about_an_account_costs_it_credit(
-    uow: SqlUnitOfWork, migrated_url: str
+    uow: SqlUnitOfWork,
 ):
-    (account,) = accounts(migrated_url, 1)
+    (account,) = accounts(uow, 1)
     filed = file(uow, ("account", str(account)), "client:x", reason="impersonation")
     reports.decide_case(
         uow, RULES, case_id=filed.report.case.id, outcome="upheld", note="", moderator="m", now=NOW
@@ -130,8 +130,8 @@ def test_an_upheld_complaint_about_an_account_costs_it_credit(
         file(uow, ("account", "999"), "client:x")
 
 
-def test_targets_must_exist_and_fields_be_known(uow: SqlUnitOfWork, migrated_url: str):
-    (author,) = accounts(migrated_url, 1)
+def test_targets_must_exist_and_fields_be_known(uow: SqlUnitOfWork):
+    (author,) = accounts(uow, 1)
     with pytest.raises(NotFoundError):
         file(uow, ("app", "wx-none"), "r")
     with pytest.raises(NotFoundError):
@@ -145,13 +145,13 @@ def test_targets_must_exist_and_fields_be_known(uow: SqlUnitOfWork, migrated_url
         reports.get_report(uow, "r_nothing")
 
 
-def test_the_http_routes(migrated_url: str, default_screener: Screener):
-    (author,) = accounts(migrated_url, 1)
+def test_the_http_routes(uow: SqlUnitOfWork, migrated_url: str, default_screener: Screener):
+    (author,) = accounts(uow, 1)
     with Database(migrated_url) as database:
         post_id = a_post(database.unit_of_work(), author)
     body = {"target": {"type": "post", "id": str(post_id)}, "reason": "fraud", "note": "骗子"}
-    moderator = operator_headers(migrated_url)
-    revealer = operator_headers(migrated_url, "pii.wang", "pii_reveal")
+    moderator = operator_headers(uow)
+    revealer = operator_headers(uow, "pii.wang", "pii_reveal")
     with api(migrated_url, default_screener) as client:
         first = client.post("/v1/reports", json=body, headers={"X-Real-IP": "203.0.113.5"})
         assert first.status_code == 201, first.text
@@ -192,21 +192,13 @@ def test_the_http_routes(migrated_url: str, default_screener: Screener):
         assert planet.status_code == 422
 
 
-def test_reporters_at_the_same_moment_join_one_case(database: Database, migrated_url: str):
-    (author,) = accounts(migrated_url, 1)
+def test_reporters_at_the_same_moment_join_one_case(database: Database):
+    (author,) = accounts(database.unit_of_work(), 1)
     post_id = a_post(database.unit_of_work(), author)
-    barrier = threading.Barrier(4)
-    filed: list[reports.Filed] = []
+    def report(number: int) -> reports.Filed:
+        return file(database.unit_of_work(), ("post", str(post_id)), f"client:{number}")
 
-    def report(number: int) -> None:
-        barrier.wait()
-        filed.append(file(database.unit_of_work(), ("post", str(post_id)), f"client:{number}"))
-
-    threads = [threading.Thread(target=report, args=(n,)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    filed = at_once(4, report)
     assert len(filed) == 4 and all(f.created for f in filed)
     assert len({f.report.case.id for f in filed}) == 1
     assert reports.list_cases(database.unit_of_work())[0].reports == 4

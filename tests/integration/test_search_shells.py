@@ -4,23 +4,21 @@ same JSON."""
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
+from cli_support import run_cli
 from serving import serving
 from sqlalchemy import update
 from sqlalchemy.orm import Session
-from typer.testing import CliRunner
 
 from shenhe import Screener
 from shenhe.adapters.db import Database
 from shenhe.adapters.db.schema import AppRow, PrincipalRow
 from shenhe.api import create_app
-from shenhe.cli.main import app as cli
 from shenhe.config import Settings
 from shenhe.services.search import refresh_search
 
@@ -123,9 +121,7 @@ def test_the_api_and_the_command_line_agree(client: httpx.Client, registry: Data
 
 
 def run(database: Database, *args: str) -> Any:
-    env: dict[str, str | None] = {key: None for key in os.environ if key.startswith("SHENHE_")}
-    url = database.url.render_as_string(hide_password=False)
-    return CliRunner(env={**env, "SHENHE_DATABASE_URL": url}).invoke(cli, list(args))
+    return run_cli(database.url.render_as_string(hide_password=False), *args)
 
 
 def test_the_command_line_prints_a_table_or_why_not(registry: Database):

@@ -6,29 +6,33 @@ with no penalty given twice."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import run_cli
 from registry_support import (
     MASTER_KEY_HEX,
+    NEW_TERM,
     NOW,
     TOOL,
     USCC_LENDER,
     USCC_OTHER,
     USCC_TOOLMAKER,
     WEATHER,
+    Crash,
+    audit_records,
     register,
+    row_counts,
     submit,
 )
 from sqlalchemy import func, select
-from typer.testing import CliRunner
 
 from shenhe import Screener
 from shenhe.adapters.db import Database, SqlUnitOfWork
@@ -43,7 +47,6 @@ from shenhe.adapters.db.schema import (
     SweepItemRow,
     SweepRunRow,
 )
-from shenhe.cli.main import app as cli
 from shenhe.domain.apps import AppStatus
 from shenhe.errors import InputError
 from shenhe.screening.lexicon import Lexicon
@@ -54,7 +57,6 @@ from shenhe.services.rules import Rules
 from shenhe.services.search import search_apps
 from shenhe.services.sweep import Sweep, sweep
 
-NEW_TERM = "青蛙速借"
 NOTES: dict[str, Any] = {
     "category": "tools",
     "description": "随手记下灵感和待办事项，支持置顶、分类和提醒，界面简洁，打开就能写。",
@@ -83,10 +85,6 @@ FINAL = {
     "wxweather": AppStatus.LISTED,
     "wxnotes": AppStatus.LISTED,
 }
-
-
-class Crash(Exception):
-    """The injected failure."""
 
 
 @dataclass
@@ -139,20 +137,16 @@ def registry(uow: SqlUnitOfWork, old_rules: Rules) -> None:
 
 
 def counts(database: Database) -> dict[str, int]:
-    with database.engine.connect() as connection:
-        return {
-            table.__tablename__: connection.execute(
-                select(func.count()).select_from(table)
-            ).scalar_one()
-            for table in TABLES
-        }
+    return row_counts(database, *TABLES)
 
 
 def statuses(database: Database) -> dict[str, AppStatus]:
-    return {
-        appid: history.get_app(appid, database.unit_of_work(read_only=True)).status
-        for appid in FINAL
-    }
+    return dict(zip(FINAL, statuses_of(database, *FINAL), strict=True))
+
+
+def statuses_of(database: Database, *appids: str) -> list[AppStatus]:
+    reader = database.unit_of_work(read_only=True)
+    return [history.get_app(appid, reader).status for appid in appids]
 
 
 def blacklisted(database: Database) -> set[str]:
@@ -240,10 +234,7 @@ def test_a_crashed_sweep_resumes_to_the_same_end(
     assert sweep(Sweep(), uow, new_rules, now=LATER + timedelta(minutes=2)).action_count == 0
 
 
-def run_cli(url: str, *args: str) -> Any:
-    env: dict[str, str | None] = {key: None for key in os.environ if key.startswith("SHENHE_")}
-    runner = CliRunner(env={**env, "SHENHE_DATABASE_URL": url, "SHENHE_PII_KEY": MASTER_KEY_HEX})
-    return runner.invoke(cli, list(args))
+run = partial(run_cli, SHENHE_PII_KEY=MASTER_KEY_HEX)
 
 
 @pytest.mark.usefixtures("registry")
@@ -251,21 +242,21 @@ def test_the_command(migrated_url: str, database: Database, tmp_path: Path) -> N
     lexicon = tmp_path / "new.tsv"
     lexicon.write_text(f"term\tcategory\tseverity\n{NEW_TERM}\tloan\t3\n", encoding="utf-8")
     before = counts(database)
-    dry = run_cli(migrated_url, "sweep", "--dry-run", "--json", "--lexicon", str(lexicon))
+    dry = run(migrated_url, "sweep", "--dry-run", "--json", "--lexicon", str(lexicon))
     assert dry.exit_code == 0, dry.output
     assert counts(database) == before
     assert json.loads(dry.stdout) == {"screened": 5, **EXPECTED}
 
-    done = run_cli(migrated_url, "sweep", "--json", "--lexicon", str(lexicon))
+    done = run(migrated_url, "sweep", "--json", "--lexicon", str(lexicon))
     assert done.exit_code == 0, done.output
     assert json.loads(done.stdout) == json.loads(dry.stdout)
     assert statuses(database) == FINAL
 
-    table = run_cli(migrated_url, "sweep", "--lexicon", str(lexicon))
+    table = run(migrated_url, "sweep", "--lexicon", str(lexicon))
     assert table.exit_code == 0, table.output
     assert "screened" in table.stdout and "principals blacklisted" in table.stdout
 
-    bad = run_cli(migrated_url, "sweep", "--category", "loans")
+    bad = run(migrated_url, "sweep", "--category", "loans")
     assert bad.exit_code == 1 and "unknown content category" in bad.output
 
 
@@ -284,8 +275,6 @@ from datetime import datetime
 from shenhe import Screener
 from shenhe.adapters.db import Database, SqlEnforcement
 from shenhe.screening.lexicon import Lexicon
-from shenhe.services.enforcement import EnforceApp, enforce_app
-from shenhe.services.expiry import lift_expired
 from shenhe.services.rules import Rules
 from shenhe.services.sweep import Sweep, sweep
 
@@ -377,11 +366,6 @@ def test_a_sweep_catches_a_listed_copy_of_an_app_banned_since(
     assert "wxorig" not in clone_prints(database)  # deleted with the lift
 
 
-def statuses_of(database: Database, *appids: str) -> list[AppStatus]:
-    reader = database.unit_of_work(read_only=True)
-    return [history.get_app(appid, reader).status for appid in appids]
-
-
 @pytest.mark.usefixtures("registry")
 def test_a_run_left_under_an_older_lexicon_is_superseded_not_resumed(
     uow: SqlUnitOfWork, database: Database, new_rules: Rules
@@ -409,13 +393,8 @@ def test_a_run_left_under_an_older_lexicon_is_superseded_not_resumed(
     assert old_lexicon == new_rules.screener.lexicon.version != new_lexicon
     assert superseded["superseded_by"] == new and done.run_id == new
     assert all(count == 1 for _, count in penalised)  # nothing punished twice
-    trail = [r for r in audit_records(database) if r.action == "sweep.supersede"]
+    reader = database.unit_of_work(read_only=True)
+    trail = [r for r in audit_records(reader) if r.action == "sweep.supersede"]
     assert [r.subject_id for r in trail] == [str(old)]
     assert trail[0].payload["new_lexicon_version"] == new_lexicon
     assert audit.verify(database.unit_of_work(read_only=True)).ok
-
-
-def audit_records(database: Database) -> list[Any]:
-    reader = database.unit_of_work(read_only=True)
-    with reader:
-        return list(reader.audit.stream())

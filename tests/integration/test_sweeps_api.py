@@ -10,7 +10,15 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from registry_support import MASTER_KEY_HEX, TOOL, USCC_OTHER, USCC_TOOLMAKER, register, submit
+from registry_support import (
+    MASTER_KEY_HEX,
+    NEW_TERM,
+    TOOL,
+    USCC_OTHER,
+    USCC_TOOLMAKER,
+    register,
+    submit,
+)
 from serving import serving
 
 from shenhe import Screener
@@ -23,8 +31,6 @@ from shenhe.screening.lexicon import Lexicon
 from shenhe.services import history
 from shenhe.services.rules import Rules
 from shenhe.services.sweep import Sweep
-
-NEW_TERM = "青蛙速借"
 
 
 @pytest.fixture

@@ -56,6 +56,7 @@ def test_c_and_python_assembly_agree(
         assert screener.screen_batch(batch, surface) == with_c
 
 
+@needs_c
 def test_c_assembly_nests_and_combines_like_scoring(monkeypatch: pytest.MonkeyPatch) -> None:
     lexicon = Lexicon.from_terms(
         [
@@ -76,6 +77,7 @@ def test_c_assembly_nests_and_combines_like_scoring(monkeypatch: pytest.MonkeyPa
     assert loan is not None and loan.severity == 2  # the nested 贷款 adds nothing
 
 
+@needs_c
 @pytest.mark.parametrize("surface", ["post", "app_description"])
 def test_a_contact_beside_a_diversion_hit_scores_as_in_python(
     surface: str, monkeypatch: pytest.MonkeyPatch
@@ -108,6 +110,7 @@ def test_c_assembly_refuses_rows_that_do_not_fit_the_batch() -> None:
             assembly.assemble(tables, "post", texts, rows, {})
 
 
+@needs_c
 def test_a_text_with_many_contacts_scores_as_in_python(monkeypatch: pytest.MonkeyPatch) -> None:
     screener = Screener(Lexicon.from_terms([Term("加微信", "diversion", 2)]))
     many = "，".join(f"QQ {10000000 + 7919 * i}" for i in range(40))
@@ -118,6 +121,7 @@ def test_a_text_with_many_contacts_scores_as_in_python(monkeypatch: pytest.Monke
     assert len(with_c[0].contacts) == 40
 
 
+@needs_c
 def test_a_diversion_term_that_reads_like_a_contact_key_scores_as_in_python(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -132,6 +136,7 @@ def test_a_diversion_term_that_reads_like_a_contact_key_scores_as_in_python(
     assert screener.screen_batch(texts, "nickname") == with_c
 
 
+@needs_c
 def test_an_allow_listed_term_of_any_severity_is_assembled_as_in_python(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

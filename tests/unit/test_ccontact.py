@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import pytest
+from benchmarks_support import SHARED_DATA, load
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -94,27 +94,10 @@ def test_with_and_without_the_c_parsers(text: str, kinds: list[str]) -> None:
     assert found == _python(texts, range(3))
 
 
-_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
-_CORPUS = ("game_chat_ads/train.tsv", "sms_spam_binary/dev.tsv", "sms_spam_classes/dev.tsv")
-
-
-def _corpus_texts() -> list[str]:
-    """The text column of the speed benchmark's files (benchmarks/corpus.py reads the same)."""
-    texts: list[str] = []
-    for name in _CORPUS:
-        with (_DATA / name).open(encoding="utf-8") as handle:
-            next(handle, None)
-            for line in handle:
-                text = line.rstrip("\r\n").partition("\t")[2]
-                if text.strip():
-                    texts.append(text)
-    return texts
-
-
 @needs_c
-@pytest.mark.skipif(not _DATA.exists(), reason="../shared/data is not beside the project")
+@pytest.mark.skipif(not SHARED_DATA.exists(), reason="../shared/data is not beside the project")
 def test_c_and_python_parsers_agree_on_every_row_of_the_corpus() -> None:
-    texts = _corpus_texts()
+    texts = load("corpus").read_texts()  # the speed benchmark's texts
     for begin in range(0, len(texts), 1000):
         chunk = texts[begin : begin + 1000]
         numbers = range(len(chunk))
@@ -134,6 +117,7 @@ def test_numerals_become_digits_in_c_as_in_python(joined: str) -> None:
     assert contact_scan.numerals_to_digits(joined) == expected
 
 
+@needs_c
 def test_without_the_c_parsers_verdicts_are_the_same(default_screener: Screener) -> None:
     texts = [
         "加我薇信:abc12345，小额贷款当天放款",

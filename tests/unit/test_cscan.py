@@ -6,10 +6,10 @@ from __future__ import annotations
 import array
 import random
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import ahocorasick_rs
 import pytest
+from benchmarks_support import SHARED_DATA, load
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,8 +18,6 @@ from shenhe import Lexicon, Screener
 
 _cscan = matcher_module._cscan
 pytestmark = pytest.mark.skipif(_cscan is None, reason="the C scan was not built here")
-
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 
 # Few characters, so that patterns nest, overlap and repeat: ASCII, CJK, astral letters and
 # emoji (four bytes in UTF-8, one code point here), and U+0000 as the batch separator.
@@ -141,11 +139,7 @@ def test_the_automaton_is_immutable() -> None:
 
 def sample_texts() -> list[str]:
     """Real chat lines and SMS from the shared data, and disguised texts."""
-    lines: list[str] = []
-    for name in ("game_chat_ads/train.tsv", "sms_spam_classes/dev.tsv"):
-        with (SHARED / name).open(encoding="utf-8") as handle:
-            next(handle, None)
-            lines.extend(line.rstrip("\n").partition("\t")[2] for line in handle)
+    lines = load("corpus").read_texts(("game_chat_ads/train.tsv", "sms_spam_classes/dev.tsv"))
     rng = random.Random(3)
     return [
         *rng.sample(lines, 1500),
@@ -154,7 +148,7 @@ def sample_texts() -> list[str]:
     ]
 
 
-@pytest.mark.skipif(not SHARED.exists(), reason="../shared/data is not beside the project")
+@pytest.mark.skipif(not SHARED_DATA.exists(), reason="../shared/data is not beside the project")
 @pytest.mark.parametrize("lexicon", ["default", "65k"])
 def test_verdicts_with_the_c_scan_equal_those_with_ahocorasick_rs(
     lexicon: str, monkeypatch: pytest.MonkeyPatch
@@ -162,7 +156,7 @@ def test_verdicts_with_the_c_scan_equal_those_with_ahocorasick_rs(
     def build() -> Screener:
         if lexicon == "default":
             return Screener.default()
-        path = SHARED / "lexicons" / "houbb_dict_v20240407.txt"
+        path = SHARED_DATA / "lexicons" / "houbb_dict_v20240407.txt"
         return Screener(Lexicon.load(path, category="custom"))
 
     texts = sample_texts()

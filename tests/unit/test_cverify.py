@@ -83,6 +83,7 @@ def test_rows_hold_the_same_matches_as_tuples(
     assert matcher_module.rows_of(expected) == rows
 
 
+@needs_c
 def test_without_the_c_verifier_matches_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
     matcher = Matcher(
         [Entry(0, "贷款", phonetic=True, initials=True), Entry(1, "ab", whole_word=True)]

@@ -7,31 +7,16 @@ the separators are taken out) and give the same output for the same seed.
 
 from __future__ import annotations
 
-import importlib.util
 import random
-import sys
 import unicodedata
-from pathlib import Path
-from types import ModuleType
 
 import pytest
+from benchmarks_support import load
 from hypothesis import given
 from hypothesis import strategies as st
 from pypinyin import Style, pinyin
 
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
-
-
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("disguise", BENCHMARKS / "disguise.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("disguise", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-disguise = _load()
+disguise = load("disguise")
 
 TEXTS = st.text(
     alphabet=st.sampled_from(list("贷款无抵押加微信私聊高仿包abcxyzQV0123456789 ，。!-")),
