@@ -23,7 +23,6 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from shenhe.domain.credit import Tier
-from shenhe.domain.profile import all_contacts
 from shenhe.domain.publishing_errors import PostError, PostRefusedError, Problem
 from shenhe.screening.verdict import Verdict
 
@@ -125,7 +124,7 @@ def decide_post(kind: PostKind, text: str, verdict: Verdict, tier: Tier) -> Outc
         raise PostRefusedError(
             f"the {kind} was refused ({', '.join(categories) or 'blocked'})", problems
         )
-    links = [c for c in all_contacts(text, verdict.contacts) if c.kind == "url"]
+    links = [c for c in verdict.contacts if c.kind == "url"]
     if links and not tier.links:
         problems = [
             Problem(
