@@ -101,24 +101,10 @@ def decide_post(kind: PostKind, text: str, verdict: Verdict, tier: Tier) -> Outc
     categories = tuple(sorted(verdict.categories))
     if verdict.suggestion == "block":
         problems = [
-            Problem(
-                "body",
-                f"screened.{hit.category}",
-                f"{hit.text!r} reads as {hit.category}",
-                hit.text,
-                hit.start,
-                hit.end,
-            )
-            for hit in verdict.hits
+            Problem.at("body", f"screened.{h.category}", f"{h.text!r} reads as {h.category}", h)
+            for h in verdict.hits
         ] + [
-            Problem(
-                "body",
-                f"contact.{c.kind}",
-                f"{c.text!r} leads users off the platform",
-                c.text,
-                c.start,
-                c.end,
-            )
+            Problem.at("body", f"contact.{c.kind}", f"{c.text!r} leads users off the platform", c)
             for c in verdict.contacts
         ]
         raise PostRefusedError(
@@ -127,13 +113,11 @@ def decide_post(kind: PostKind, text: str, verdict: Verdict, tier: Tier) -> Outc
     links = [c for c in verdict.contacts if c.kind == "url"]
     if links and not tier.links:
         problems = [
-            Problem(
+            Problem.at(
                 "body",
                 "links_not_allowed",
                 f"remove the link {c.text!r}: credit tier {tier.name!r} cannot post links",
-                c.text,
-                c.start,
-                c.end,
+                c,
             )
             for c in links
         ]

@@ -104,41 +104,19 @@ def field_problems(
     verdict = screener.screen(value, surface=SURFACES[field])
     for contact in verdict.contacts:
         kind = "link" if contact.kind == "url" else f"{contact.kind} contact"
-        problems.append(
-            Problem(
-                field,
-                "contact",
-                f"remove the {kind} {contact.text!r}: contact details and links are not allowed",
-                contact.text,
-                contact.start,
-                contact.end,
-            )
-        )
+        message = f"remove the {kind} {contact.text!r}: contact details and links are not allowed"
+        problems.append(Problem.at(field, "contact", message, contact))
     if verdict.suggestion != "pass" and verdict.hits:
         categories = ", ".join(sorted(verdict.categories))
         for hit in verdict.hits:
-            problems.append(
-                Problem(
-                    field,
-                    "screened",
-                    f"{hit.text!r} reads as {hit.category} ({categories}); choose other words",
-                    hit.text,
-                    hit.start,
-                    hit.end,
-                )
-            )
+            message = f"{hit.text!r} reads as {hit.category} ({categories}); choose other words"
+            problems.append(Problem.at(field, "screened", message, hit))
     for found in bodies.find(value, verified_as=verified_as):
-        problems.append(
-            Problem(
-                field,
-                "impersonation",
-                f"{found.text!r} names {found.body_name}; only an account verified as that "
-                "body may use it",
-                found.text,
-                found.start,
-                found.end,
-            )
+        message = (
+            f"{found.text!r} names {found.body_name}; only an account verified as that "
+            "body may use it"
         )
+        problems.append(Problem.at(field, "impersonation", message, found))
     return problems
 
 

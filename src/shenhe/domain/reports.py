@@ -128,9 +128,7 @@ def complaint(target_type: str, target_id: str, reason: str, note: str, reporter
         raise ReportError(
             f"unknown reason {reason!r}; use one of: {', '.join(REASONS)}", field="reason"
         )
-    note = note.strip()
-    if len(note) > NOTE_MAX:
-        raise ReportError(f"{len(note)} characters; at most {NOTE_MAX}", field="note")
+    note = checked_note(note)
     if not reporter:
         raise ReportError("the reporter is unknown", field="reporter")
     return Complaint(target_type, target_id, reason, note, reporter)
@@ -141,7 +139,13 @@ def checked_outcome(outcome: str, note: str) -> tuple[Outcome, str]:
         raise ReportError(
             f"unknown outcome {outcome!r}; use one of: {', '.join(OUTCOMES)}", field="outcome"
         )
+    note = checked_note(note)
+    return outcome, note
+
+
+def checked_note(note: str) -> str:
+    """The note stripped; one longer than `NOTE_MAX` is a `ReportError`."""
     note = note.strip()
     if len(note) > NOTE_MAX:
         raise ReportError(f"{len(note)} characters; at most {NOTE_MAX}", field="note")
-    return outcome, note
+    return note
