@@ -112,8 +112,7 @@ def _may_publish(
 ) -> Standing:
     # Lock the author's row: two posts of one account at once queue here, so the hourly
     # limit below counts the one before.
-    uow.accounts.get(command.account_id, for_update=True)
-    rights = publishing_rights(uow, command.account_id, now)
+    rights = publishing_rights(uow, command.account_id, now, for_update=True)
     if not rights.allowed:
         raise PublishingForbiddenError(rights.code, f"the account may not publish: {rights.reason}")
     current, accepted = has_accepted_current(uow, command.account_id)
@@ -124,8 +123,8 @@ def _may_publish(
     if not accepted:
         raise PublishingForbiddenError(
             "agreement_not_accepted",
-            f"accept the service agreement {current.version!r} first "
-            f"(POST /v1/agreements/{current.version}/acceptances)",
+            f"accept the service agreement {current!r} first "
+            f"(POST /v1/agreements/{current}/acceptances)",
         )
     standing = standing_of(uow, rules.credit, command.account_id, now)
     if not standing.tier.may_publish:

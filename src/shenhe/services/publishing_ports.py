@@ -22,6 +22,11 @@ class AgreementRepository(Protocol):
         """The latest published version; None before the first."""
         ...
 
+    def accepted_current(self, account_id: int) -> tuple[str, bool] | None:
+        """The current version and whether the account accepted it (reads no agreement
+        text); None before the first version."""
+        ...
+
     def by_version(self, version: str) -> Agreement | None: ...
 
     def all(self) -> list[Agreement]:

@@ -24,6 +24,20 @@ class SqlAgreements:
         ).first()
         return None if row is None else _agreement(row)
 
+    def accepted_current(self, account_id: int) -> tuple[str, bool] | None:
+        accepted = (
+            select(AgreementAcceptanceRow.id)
+            .where(
+                AgreementAcceptanceRow.account_id == account_id,
+                AgreementAcceptanceRow.agreement_id == AgreementRow.id,
+            )
+            .exists()
+        )
+        found = self._session.execute(
+            select(AgreementRow.version, accepted).order_by(AgreementRow.id.desc()).limit(1)
+        ).first()
+        return None if found is None else (found[0], bool(found[1]))
+
     def by_version(self, version: str) -> Agreement | None:
         row = self._session.scalars(
             select(AgreementRow).where(AgreementRow.version == version)
