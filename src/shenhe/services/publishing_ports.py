@@ -154,8 +154,10 @@ class ReportRepository(Protocol):
     def get(self, report_id: str) -> Report | None: ...
 
     def decide(
-        self, case_id: int, *, outcome: Outcome, note: str, actor: str, at: datetime
-    ) -> Case: ...
+        self, case: Case, *, outcome: Outcome, note: str, actor: str, at: datetime
+    ) -> Case:
+        """`case` (as the caller read it, locked) decided."""
+        ...
 
     def cases(
         self, *, status: CaseStatus | None, after: int = 0, limit: int = 50
