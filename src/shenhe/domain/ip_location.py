@@ -21,11 +21,12 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from shenhe.domain.publishing_errors import IpTableError
 
 Scope = Literal["province", "region", "country", "unknown"]
+SCOPES: tuple[Scope, ...] = get_args(Scope)
 UNKNOWN_NAME = "未知"
 REGIONS = frozenset({"中国香港", "中国澳门", "中国台湾"})
 MAINLAND_PROVINCES = frozenset(

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from shenhe.domain.credit import Tier
 from shenhe.domain.publishing_errors import PostError, PostRefusedError, Problem
@@ -28,8 +28,8 @@ from shenhe.screening.verdict import Verdict
 
 PostKind = Literal["post", "comment"]
 PostStatus = Literal["published", "held", "removed"]
-POST_KINDS: tuple[PostKind, ...] = ("post", "comment")
-POST_STATUSES: tuple[PostStatus, ...] = ("published", "held", "removed")
+POST_KINDS: tuple[PostKind, ...] = get_args(PostKind)
+POST_STATUSES: tuple[PostStatus, ...] = get_args(PostStatus)
 BODY_MAX = {"post": 5_000, "comment": 1_000}
 RATE_WINDOW = timedelta(hours=1)
 ANONYMOUS_AUTHOR = "已注销用户"

@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from shenhe.domain.publishing_errors import ReportError
 
 TargetType = Literal["app", "post", "comment", "account"]
-TARGET_TYPES: tuple[TargetType, ...] = ("app", "post", "comment", "account")
+TARGET_TYPES: tuple[TargetType, ...] = get_args(TargetType)
 REASONS: tuple[str, ...] = (
     "loan",
     "gambling",
@@ -36,8 +36,9 @@ REASONS: tuple[str, ...] = (
 )
 """Reason categories a reporter picks from (stable identifiers; add, never rename)."""
 CaseStatus = Literal["open", "decided"]
+CASE_STATUSES: tuple[CaseStatus, ...] = get_args(CaseStatus)
 Outcome = Literal["upheld", "dismissed"]
-OUTCOMES: tuple[Outcome, ...] = ("upheld", "dismissed")
+OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
 NOTE_MAX = 2_000
 TARGET_ID = re.compile(r"^[0-9A-Za-z_.:-]{1,64}$")
 
