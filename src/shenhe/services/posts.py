@@ -189,9 +189,7 @@ def list_posts(
 ) -> list[Post]:
     """Published posts, and the viewer's own held ones, oldest first after `after`."""
     with uow:
-        return uow.posts.listing(
-            kind="post", statuses=("published",), viewer=viewer, after=after, limit=limit
-        )
+        return uow.posts.listing(kind="post", viewer=viewer, after=after, limit=limit)
 
 
 def list_comments(
@@ -205,7 +203,6 @@ def list_comments(
         return uow.posts.listing(
             kind="comment",
             parent_id=post_id,
-            statuses=("published",),
             viewer=viewer,
             after=after,
             limit=limit,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shenhe.adapters.db.publishing_schema import AgreementAcceptanceRow, AgreementRow
@@ -102,12 +102,6 @@ class SqlAgreements:
             row.address = None
         self._session.flush()
         return len(rows)
-
-    def delete_acceptances(self, account_id: int) -> int:
-        result = self._session.execute(
-            delete(AgreementAcceptanceRow).where(AgreementAcceptanceRow.account_id == account_id)
-        )
-        return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def _agreement(row: AgreementRow) -> Agreement:
