@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from shenhe.domain.audit import Subject
+from shenhe.domain.audit import SYSTEM_ACTOR, Subject
 from shenhe.domain.credit import Standing
 from shenhe.domain.posts import (
     RATE_WINDOW,
@@ -163,7 +163,7 @@ def _refused(
     reasons = sorted({problem.reason for problem in refused.problems})
     audit.append(
         uow,
-        actor="system",
+        actor=SYSTEM_ACTOR,
         action=f"{command.kind}.refuse",
         subject=subject,
         payload={"reasons": reasons, "parent_id": command.parent_id},

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from shenhe.adapters.db.publishing_schema import AgreementAcceptanceRow, AgreementRow
@@ -95,13 +95,12 @@ class SqlAgreements:
 
     def forget_addresses(self, account_id: int) -> int:
         """Drop the client addresses of the account's acceptances (its deletion)."""
-        rows = self._session.scalars(
-            select(AgreementAcceptanceRow).where(AgreementAcceptanceRow.account_id == account_id)
-        ).all()
-        for row in rows:
-            row.address = None
-        self._session.flush()
-        return len(rows)
+        result = self._session.execute(
+            update(AgreementAcceptanceRow)
+            .where(AgreementAcceptanceRow.account_id == account_id)
+            .values(address=None)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def _agreement(row: AgreementRow) -> Agreement:
