@@ -23,6 +23,7 @@ from shenhe.api import caller, deps
 from shenhe.api.auth import operator_with
 from shenhe.api.publishing_deps import publishing_rules
 from shenhe.api.schemas import ErrorOut, Text
+from shenhe.domain.posts import PostKind, PostStatus
 from shenhe.services import posts
 
 router = APIRouter(tags=["posts"])
@@ -36,12 +37,12 @@ class PostIn(BaseModel):
 
 class PostOut(BaseModel):
     id: int
-    kind: Literal["post", "comment"]
+    kind: PostKind
     account_id: int | None
     author: str | None = Field(description="已注销用户 once the author's account is deleted.")
     parent_id: int | None
     body: str
-    status: Literal["published", "held", "removed"]
+    status: PostStatus
     reasons: list[str]
     verdict: dict[str, Any]
     created_at: datetime

@@ -10,7 +10,7 @@ GET /v1/accounts/{account_id}/credit    the account's own credit score, tier, vi
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from shenhe.api import caller, deps
 from shenhe.api.publishing_deps import publishing_rules
 from shenhe.api.schemas import ErrorOut
+from shenhe.domain.ip_location import Scope
 from shenhe.domain.profile import Profile
 from shenhe.services import profiles
 from shenhe.services.credit import credit_standing
@@ -35,7 +36,7 @@ class ProfileIn(BaseModel):
 
 
 class LocationOut(BaseModel):
-    scope: Literal["province", "region", "country", "unknown"]
+    scope: Scope
     name: str = Field(description="广东, 中国香港, 美国, or 未知.")
 
 

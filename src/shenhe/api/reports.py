@@ -26,7 +26,15 @@ from shenhe.api import caller, deps
 from shenhe.api.auth import operator_with
 from shenhe.api.publishing_deps import publishing_rules
 from shenhe.api.schemas import ErrorOut, Text
-from shenhe.domain.reports import NOTE_MAX, OUTCOMES, REASONS, TARGET_TYPES
+from shenhe.domain.reports import (
+    NOTE_MAX,
+    OUTCOMES,
+    REASONS,
+    TARGET_TYPES,
+    CaseStatus,
+    Outcome,
+    TargetType,
+)
 from shenhe.services import reports
 
 router = APIRouter(tags=["reports"])
@@ -35,7 +43,7 @@ router = APIRouter(tags=["reports"])
 class TargetModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    type: Literal["app", "post", "comment", "account"] = Field(
+    type: TargetType = Field(
         description=f"One of {', '.join(TARGET_TYPES)}."
     )
     id: Text = Field(description="The appid, or the post's, comment's or account's id.")
@@ -56,19 +64,19 @@ class ReportOut(BaseModel):
     reason: str
     note: str
     created_at: datetime
-    status: Literal["open", "decided"]
-    outcome: Literal["upheld", "dismissed"] | None
+    status: CaseStatus
+    outcome: Outcome | None
     decided_at: datetime | None
 
 
 class CaseOut(BaseModel):
     id: int
     target: TargetModel
-    status: Literal["open", "decided"]
+    status: CaseStatus
     reason: str
     reports: int
     opened_at: datetime
-    outcome: Literal["upheld", "dismissed"] | None
+    outcome: Outcome | None
     decided_at: datetime | None
     decided_by: str | None
     note: str
@@ -81,7 +89,7 @@ class CasesOut(BaseModel):
 class DecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    outcome: Literal["upheld", "dismissed"] = Field(description=f"One of {', '.join(OUTCOMES)}.")
+    outcome: Outcome = Field(description=f"One of {', '.join(OUTCOMES)}.")
     note: str = Field(default="", max_length=NOTE_MAX)
 
 

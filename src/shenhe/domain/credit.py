@@ -117,7 +117,6 @@ class CreditRules:
     """The credit rules: penalties, recovery and tiers."""
 
     def __init__(self, document: CreditRulesDocument) -> None:
-        self.document = document
         self.version = document.version
         self.initial = document.initial
         self.points_per_day = document.recovery.points_per_day

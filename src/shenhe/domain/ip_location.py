@@ -21,11 +21,12 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from shenhe.domain.publishing_errors import IpTableError
 
 Scope = Literal["province", "region", "country", "unknown"]
+SCOPES: tuple[Scope, ...] = get_args(Scope)
 UNKNOWN_NAME = "未知"
 REGIONS = frozenset({"中国香港", "中国澳门", "中国台湾"})
 MAINLAND_PROVINCES = frozenset(
@@ -97,7 +98,8 @@ class IpTable:
         if len(starts) != len(labels) or not starts or starts[0] != 0:
             raise IpTableError("an IP table must have ranges covering the space from 0.0.0.0")
         self._starts = starts
-        self._locations = [location_of_label(label) for label in labels]
+        known = {label: location_of_label(label) for label in set(labels)}  # a few hundred
+        self._locations = [known[label] for label in labels]
 
     def __len__(self) -> int:
         return len(self._starts)
@@ -124,12 +126,17 @@ class IpTable:
         return cls(starts, labels)
 
     @classmethod
+    def from_bytes(cls, raw: bytes, *, gzipped: bool, source: str) -> IpTable:
+        """A table from UTF-8 text, gzip-compressed when `gzipped`."""
+        data = gzip.decompress(raw) if gzipped else raw
+        return cls.from_text(data.decode("utf-8"), source=source)
+
+    @classmethod
     def load(cls, path: str | Path) -> IpTable:
         """A table from a file (gzip-compressed when its name ends in ``.gz``)."""
         try:
             raw = Path(path).read_bytes()
-            data = gzip.decompress(raw) if str(path).endswith(".gz") else raw
-            return cls.from_text(data.decode("utf-8"), source=str(path))
+            return cls.from_bytes(raw, gzipped=str(path).endswith(".gz"), source=str(path))
         except (OSError, UnicodeDecodeError, gzip.BadGzipFile, EOFError) as exc:
             raise IpTableError(f"cannot read IP table {path}: {exc}") from exc
 
@@ -138,7 +145,7 @@ class IpTable:
     def default() -> IpTable:
         """The table shipped with Shenhe (built from ip2region)."""
         raw = resources.files("shenhe").joinpath("data", "ip_regions.tsv.gz").read_bytes()
-        return IpTable.from_text(gzip.decompress(raw).decode("utf-8"), source="ip_regions")
+        return IpTable.from_bytes(raw, gzipped=True, source="ip_regions")
 
     def locate(self, address: str | None) -> IpLocation:
         """Where `address` is; ``unknown`` for anything the table cannot place."""

@@ -20,17 +20,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from shenhe.domain.credit import Tier
-from shenhe.domain.profile import all_contacts
 from shenhe.domain.publishing_errors import PostError, PostRefusedError, Problem
 from shenhe.screening.verdict import Verdict
 
 PostKind = Literal["post", "comment"]
 PostStatus = Literal["published", "held", "removed"]
-POST_KINDS: tuple[PostKind, ...] = ("post", "comment")
-POST_STATUSES: tuple[PostStatus, ...] = ("published", "held", "removed")
+POST_KINDS: tuple[PostKind, ...] = get_args(PostKind)
+POST_STATUSES: tuple[PostStatus, ...] = get_args(PostStatus)
 BODY_MAX = {"post": 5_000, "comment": 1_000}
 RATE_WINDOW = timedelta(hours=1)
 ANONYMOUS_AUTHOR = "已注销用户"
@@ -102,39 +101,23 @@ def decide_post(kind: PostKind, text: str, verdict: Verdict, tier: Tier) -> Outc
     categories = tuple(sorted(verdict.categories))
     if verdict.suggestion == "block":
         problems = [
-            Problem(
-                "body",
-                f"screened.{hit.category}",
-                f"{hit.text!r} reads as {hit.category}",
-                hit.text,
-                hit.start,
-                hit.end,
-            )
-            for hit in verdict.hits
+            Problem.at("body", f"screened.{h.category}", f"{h.text!r} reads as {h.category}", h)
+            for h in verdict.hits
         ] + [
-            Problem(
-                "body",
-                f"contact.{c.kind}",
-                f"{c.text!r} leads users off the platform",
-                c.text,
-                c.start,
-                c.end,
-            )
+            Problem.at("body", f"contact.{c.kind}", f"{c.text!r} leads users off the platform", c)
             for c in verdict.contacts
         ]
         raise PostRefusedError(
             f"the {kind} was refused ({', '.join(categories) or 'blocked'})", problems
         )
-    links = [c for c in all_contacts(text, verdict.contacts) if c.kind == "url"]
+    links = [c for c in verdict.contacts if c.kind == "url"]
     if links and not tier.links:
         problems = [
-            Problem(
+            Problem.at(
                 "body",
                 "links_not_allowed",
                 f"remove the link {c.text!r}: credit tier {tier.name!r} cannot post links",
-                c.text,
-                c.start,
-                c.end,
+                c,
             )
             for c in links
         ]

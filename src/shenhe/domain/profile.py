@@ -17,14 +17,12 @@ Pure: the screener and the official-bodies list are arguments.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from shenhe.domain.impersonation import OfficialBodies
 from shenhe.domain.publishing_errors import Problem, ProfileRejectedError
 from shenhe.screening.screener import Screener
-from shenhe.text.contacts import Contact, find_contacts
 
 NICKNAME_MAX = 30
 BIO_MAX = 300
@@ -104,52 +102,22 @@ def field_problems(
     """The rules one front field breaks."""
     problems: list[Problem] = []
     verdict = screener.screen(value, surface=SURFACES[field])
-    for contact in all_contacts(value, verdict.contacts):
+    for contact in verdict.contacts:
         kind = "link" if contact.kind == "url" else f"{contact.kind} contact"
-        problems.append(
-            Problem(
-                field,
-                "contact",
-                f"remove the {kind} {contact.text!r}: contact details and links are not allowed",
-                contact.text,
-                contact.start,
-                contact.end,
-            )
-        )
+        message = f"remove the {kind} {contact.text!r}: contact details and links are not allowed"
+        problems.append(Problem.at(field, "contact", message, contact))
     if verdict.suggestion != "pass" and verdict.hits:
         categories = ", ".join(sorted(verdict.categories))
         for hit in verdict.hits:
-            problems.append(
-                Problem(
-                    field,
-                    "screened",
-                    f"{hit.text!r} reads as {hit.category} ({categories}); choose other words",
-                    hit.text,
-                    hit.start,
-                    hit.end,
-                )
-            )
+            message = f"{hit.text!r} reads as {hit.category} ({categories}); choose other words"
+            problems.append(Problem.at(field, "screened", message, hit))
     for found in bodies.find(value, verified_as=verified_as):
-        problems.append(
-            Problem(
-                field,
-                "impersonation",
-                f"{found.text!r} names {found.body_name}; only an account verified as that "
-                "body may use it",
-                found.text,
-                found.start,
-                found.end,
-            )
+        message = (
+            f"{found.text!r} names {found.body_name}; only an account verified as that "
+            "body may use it"
         )
+        problems.append(Problem.at(field, "impersonation", message, found))
     return problems
-
-
-def all_contacts(text: str, seen: Sequence[Contact]) -> list[Contact]:
-    """The verdict's contacts and any the contact parsers find on their own (the screener
-    skips the parsers where its quick gate sees no long run of digits or letters, as in
-    ``www点abc点com``), by start, each span once."""
-    found = {(c.start, c.end): c for c in (*seen, *find_contacts(text))}
-    return [found[key] for key in sorted(found)]
 
 
 def review_profile(

@@ -19,9 +19,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Protocol
 
 from shenhe.domain.errors import DomainError
+
+
+class Span(Protocol):
+    """A stretch of a text: a hit, a contact, a named official body."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,15 +48,10 @@ class Problem:
     start: int | None = None
     end: int | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "field": self.field,
-            "reason": self.reason,
-            "message": self.message,
-            "text": self.text,
-            "start": self.start,
-            "end": self.end,
-        }
+    @classmethod
+    def at(cls, field: str, reason: str, message: str, span: Span) -> Problem:
+        """The problem of `span` in `field`."""
+        return cls(field, reason, message, span.text, span.start, span.end)
 
 
 class ProblemsError(DomainError):

@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from shenhe.domain.publishing_errors import ReportError
 
 TargetType = Literal["app", "post", "comment", "account"]
-TARGET_TYPES: tuple[TargetType, ...] = ("app", "post", "comment", "account")
+TARGET_TYPES: tuple[TargetType, ...] = get_args(TargetType)
 REASONS: tuple[str, ...] = (
     "loan",
     "gambling",
@@ -36,8 +36,9 @@ REASONS: tuple[str, ...] = (
 )
 """Reason categories a reporter picks from (stable identifiers; add, never rename)."""
 CaseStatus = Literal["open", "decided"]
+CASE_STATUSES: tuple[CaseStatus, ...] = get_args(CaseStatus)
 Outcome = Literal["upheld", "dismissed"]
-OUTCOMES: tuple[Outcome, ...] = ("upheld", "dismissed")
+OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
 NOTE_MAX = 2_000
 TARGET_ID = re.compile(r"^[0-9A-Za-z_.:-]{1,64}$")
 
@@ -128,9 +129,7 @@ def complaint(target_type: str, target_id: str, reason: str, note: str, reporter
         raise ReportError(
             f"unknown reason {reason!r}; use one of: {', '.join(REASONS)}", field="reason"
         )
-    note = note.strip()
-    if len(note) > NOTE_MAX:
-        raise ReportError(f"{len(note)} characters; at most {NOTE_MAX}", field="note")
+    note = checked_note(note)
     if not reporter:
         raise ReportError("the reporter is unknown", field="reporter")
     return Complaint(target_type, target_id, reason, note, reporter)
@@ -141,7 +140,13 @@ def checked_outcome(outcome: str, note: str) -> tuple[Outcome, str]:
         raise ReportError(
             f"unknown outcome {outcome!r}; use one of: {', '.join(OUTCOMES)}", field="outcome"
         )
+    note = checked_note(note)
+    return outcome, note
+
+
+def checked_note(note: str) -> str:
+    """The note stripped; one longer than `NOTE_MAX` is a `ReportError`."""
     note = note.strip()
     if len(note) > NOTE_MAX:
         raise ReportError(f"{len(note)} characters; at most {NOTE_MAX}", field="note")
-    return outcome, note
+    return note

@@ -196,7 +196,9 @@ def open_account_identity(
     return open_identity(data_key, sealed, keyring if check_index else None)
 
 
-def publishing_rights(uow: UnitOfWork, account_id: int, now: datetime) -> PublishingRights:
+def publishing_rights(
+    uow: UnitOfWork, account_id: int, now: datetime, *, for_update: bool = False
+) -> PublishingRights:
     """Whether account `account_id` may publish (post, comment) at `now`.
 
     A step: call it inside your open ``with uow:`` block, before you stage the post, so the
@@ -207,9 +209,10 @@ def publishing_rights(uow: UnitOfWork, account_id: int, now: datetime) -> Publis
     ``code`` says why, first failing check first, one of: ``not_found``,
     ``account_deleted``, ``account_closed``, ``account_suspended``, ``identity_failed``,
     ``identity_lapsed``, ``mobile_unverified``; ``reason`` is a sentence to show the user.
-    The codes are stable; new ones may be added.
+    The codes are stable; new ones may be added. `for_update` locks the account's row until
+    the transaction ends.
     """
-    account = uow.accounts.get(account_id)
+    account = uow.accounts.get(account_id, for_update=for_update)
     if account is None:
         return PublishingRights(False, "not_found", f"no account {account_id}")
     return account.rights_at(now)

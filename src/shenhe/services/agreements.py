@@ -121,12 +121,11 @@ def accept_agreement(
     return acceptance, True
 
 
-def has_accepted_current(uow: UnitOfWork, account_id: int) -> tuple[Agreement | None, bool]:
-    """Step: the current version and whether the account accepted it (in the open unit)."""
-    current = uow.agreements.current()
-    if current is None:
-        return None, False
-    return current, uow.agreements.acceptance(account_id, current) is not None
+def has_accepted_current(uow: UnitOfWork, account_id: int) -> tuple[str | None, bool]:
+    """Step: the current version's label and whether the account accepted it (in the open
+    unit); (None, False) before the first version."""
+    found = uow.agreements.accepted_current(account_id)
+    return (None, False) if found is None else found
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,7 +42,7 @@ def violation(
     """Step: record a violation of `kind` against the account (not committed)."""
     event = rules.violation(kind, at=now, subject=subject)
     uow.credit.add(account_id, event)
-    after = rules.standing([*uow.credit.events(account_id)], now)
+    after = standing_of(uow, rules, account_id, now)
     audit.append(
         uow,
         actor=actor,

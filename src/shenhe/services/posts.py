@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from shenhe.domain.audit import Subject
+from shenhe.domain.audit import SYSTEM_ACTOR, Subject
 from shenhe.domain.credit import Standing
 from shenhe.domain.posts import (
     RATE_WINDOW,
@@ -112,8 +112,7 @@ def _may_publish(
 ) -> Standing:
     # Lock the author's row: two posts of one account at once queue here, so the hourly
     # limit below counts the one before.
-    uow.accounts.get(command.account_id, for_update=True)
-    rights = publishing_rights(uow, command.account_id, now)
+    rights = publishing_rights(uow, command.account_id, now, for_update=True)
     if not rights.allowed:
         raise PublishingForbiddenError(rights.code, f"the account may not publish: {rights.reason}")
     current, accepted = has_accepted_current(uow, command.account_id)
@@ -124,8 +123,8 @@ def _may_publish(
     if not accepted:
         raise PublishingForbiddenError(
             "agreement_not_accepted",
-            f"accept the service agreement {current.version!r} first "
-            f"(POST /v1/agreements/{current.version}/acceptances)",
+            f"accept the service agreement {current!r} first "
+            f"(POST /v1/agreements/{current}/acceptances)",
         )
     standing = standing_of(uow, rules.credit, command.account_id, now)
     if not standing.tier.may_publish:
@@ -164,7 +163,7 @@ def _refused(
     reasons = sorted({problem.reason for problem in refused.problems})
     audit.append(
         uow,
-        actor="system",
+        actor=SYSTEM_ACTOR,
         action=f"{command.kind}.refuse",
         subject=subject,
         payload={"reasons": reasons, "parent_id": command.parent_id},
@@ -190,9 +189,7 @@ def list_posts(
 ) -> list[Post]:
     """Published posts, and the viewer's own held ones, oldest first after `after`."""
     with uow:
-        return uow.posts.listing(
-            kind="post", statuses=("published",), viewer=viewer, after=after, limit=limit
-        )
+        return uow.posts.listing(kind="post", viewer=viewer, after=after, limit=limit)
 
 
 def list_comments(
@@ -206,7 +203,6 @@ def list_comments(
         return uow.posts.listing(
             kind="comment",
             parent_id=post_id,
-            statuses=("published",),
             viewer=viewer,
             after=after,
             limit=limit,

@@ -22,6 +22,11 @@ class AgreementRepository(Protocol):
         """The latest published version; None before the first."""
         ...
 
+    def accepted_current(self, account_id: int) -> tuple[str, bool] | None:
+        """The current version and whether the account accepted it (reads no agreement
+        text); None before the first version."""
+        ...
+
     def by_version(self, version: str) -> Agreement | None: ...
 
     def all(self) -> list[Agreement]:
@@ -44,8 +49,6 @@ class AgreementRepository(Protocol):
         """Drop the client addresses of the account's acceptances; how many."""
         ...
 
-    def delete_acceptances(self, account_id: int) -> int: ...
-
 
 class ProfileRepository(Protocol):
     """The front of each account."""
@@ -57,8 +60,6 @@ class ProfileRepository(Protocol):
     def put(
         self, account_id: int, profile: Profile, location: IpLocation, *, at: datetime
     ) -> None: ...
-
-    def set_location(self, account_id: int, location: IpLocation) -> None: ...
 
     def delete(self, account_id: int) -> bool: ...
 
@@ -112,17 +113,17 @@ class PostRepository(Protocol):
         *,
         kind: PostKind,
         parent_id: int | None = None,
-        statuses: tuple[PostStatus, ...],
         viewer: int | None = None,
         after: int = 0,
         limit: int = 50,
-    ) -> list[Post]: ...
+    ) -> list[Post]:
+        """Published posts (or a post's comments), plus the `viewer`'s own held ones, in id
+        order after `after`."""
+        ...
 
     def held(self, *, after: int = 0, limit: int = 50) -> list[Post]:
         """Posts and comments waiting for a moderator, oldest first."""
         ...
-
-    def count_held(self) -> int: ...
 
     def anonymise(self, account_id: int) -> int:
         """Detach the account's content from it; how many posts and comments."""
@@ -149,8 +150,10 @@ class ReportRepository(Protocol):
     def get(self, report_id: str) -> Report | None: ...
 
     def decide(
-        self, case_id: int, *, outcome: Outcome, note: str, actor: str, at: datetime
-    ) -> Case: ...
+        self, case: Case, *, outcome: Outcome, note: str, actor: str, at: datetime
+    ) -> Case:
+        """`case` (as the caller read it, locked) decided."""
+        ...
 
     def cases(
         self, *, status: CaseStatus | None, after: int = 0, limit: int = 50

@@ -121,7 +121,7 @@ def decide_case(
             raise NotFoundError("report case", str(case_id))
         if case.status != "open":
             raise ConflictError(f"report case {case_id} was decided already ({case.outcome})")
-        result = uow.reports.decide(case_id, outcome=decided, note=note, actor=moderator, at=now)
+        result = uow.reports.decide(case, outcome=decided, note=note, actor=moderator, at=now)
         taken_down = False
         if decided == "upheld":
             taken_down = _uphold(uow, rules, case, moderator=moderator, now=now)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from shenhe.adapters.db.publishing_schema import AgreementAcceptanceRow, AgreementRow
@@ -23,6 +23,20 @@ class SqlAgreements:
             select(AgreementRow).order_by(AgreementRow.id.desc()).limit(1)
         ).first()
         return None if row is None else _agreement(row)
+
+    def accepted_current(self, account_id: int) -> tuple[str, bool] | None:
+        accepted = (
+            select(AgreementAcceptanceRow.id)
+            .where(
+                AgreementAcceptanceRow.account_id == account_id,
+                AgreementAcceptanceRow.agreement_id == AgreementRow.id,
+            )
+            .exists()
+        )
+        found = self._session.execute(
+            select(AgreementRow.version, accepted).order_by(AgreementRow.id.desc()).limit(1)
+        ).first()
+        return None if found is None else (found[0], bool(found[1]))
 
     def by_version(self, version: str) -> Agreement | None:
         row = self._session.scalars(
@@ -81,17 +95,10 @@ class SqlAgreements:
 
     def forget_addresses(self, account_id: int) -> int:
         """Drop the client addresses of the account's acceptances (its deletion)."""
-        rows = self._session.scalars(
-            select(AgreementAcceptanceRow).where(AgreementAcceptanceRow.account_id == account_id)
-        ).all()
-        for row in rows:
-            row.address = None
-        self._session.flush()
-        return len(rows)
-
-    def delete_acceptances(self, account_id: int) -> int:
         result = self._session.execute(
-            delete(AgreementAcceptanceRow).where(AgreementAcceptanceRow.account_id == account_id)
+            update(AgreementAcceptanceRow)
+            .where(AgreementAcceptanceRow.account_id == account_id)
+            .values(address=None)
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.orm import Session
 
 from shenhe.adapters.db.publishing_schema import CreditEventRow, PostRow, ProfileRow
@@ -41,13 +41,6 @@ class SqlProfiles:
         row.location_name = location.name
         row.updated_at = at
         self._session.flush()
-
-    def set_location(self, account_id: int, location: IpLocation) -> None:
-        self._session.execute(
-            update(ProfileRow)
-            .where(ProfileRow.account_id == account_id)
-            .values(location_scope=location.scope, location_name=location.name)
-        )
 
     def delete(self, account_id: int) -> bool:
         result = self._session.execute(
@@ -160,14 +153,13 @@ class SqlPosts:
         *,
         kind: PostKind,
         parent_id: int | None = None,
-        statuses: tuple[PostStatus, ...],
         viewer: int | None = None,
         after: int = 0,
         limit: int = 50,
     ) -> list[Post]:
-        """Posts (or a post's comments) with one of `statuses`, plus the `viewer`'s own held
-        ones, in id order after `after`."""
-        visible: ColumnElement[bool] = PostRow.status.in_(statuses)
+        """Published posts (or a post's comments), plus the `viewer`'s own held ones, in id
+        order after `after`."""
+        visible: ColumnElement[bool] = PostRow.status == "published"
         if viewer is not None:
             visible = visible | ((PostRow.status == "held") & (PostRow.account_id == viewer))
         statement = select(PostRow).where(PostRow.kind == kind, PostRow.id > after, visible)
@@ -184,9 +176,6 @@ class SqlPosts:
             .limit(limit)
         )
         return [_post(row) for row in rows]
-
-    def count_held(self) -> int:
-        return int(self._session.scalar(select(func.count()).where(PostRow.status == "held")) or 0)
 
     def anonymise(self, account_id: int) -> int:
         """Detach the account's posts and comments from it; how many there were."""

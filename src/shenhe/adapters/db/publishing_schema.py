@@ -22,13 +22,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from shenhe.adapters.db.schema import ID, Base, one_of
 from shenhe.domain.audit import MAX_LABEL_LENGTH
-
-POST_KINDS = ("post", "comment")
-POST_STATUSES = ("published", "held", "removed")
-TARGET_TYPES = ("app", "post", "comment", "account")
-CASE_STATUSES = ("open", "decided")
-CASE_OUTCOMES = ("upheld", "dismissed")
-LOCATION_SCOPES = ("province", "region", "country", "unknown")
+from shenhe.domain.ip_location import SCOPES
+from shenhe.domain.posts import POST_KINDS, POST_STATUSES
+from shenhe.domain.reports import CASE_STATUSES, OUTCOMES, TARGET_TYPES
 
 
 class AgreementRow(Base):
@@ -62,7 +58,7 @@ class ProfileRow(Base):
     """What an account shows in front, and where it was last seen (province or country)."""
 
     __tablename__ = "profiles"
-    __table_args__ = (one_of("location_scope", LOCATION_SCOPES),)
+    __table_args__ = (one_of("location_scope", SCOPES),)
 
     account_id: Mapped[int] = mapped_column(
         ForeignKey("accounts.id"), primary_key=True, autoincrement=False
@@ -121,7 +117,7 @@ class ReportCaseRow(Base):
     __table_args__ = (
         one_of("target_type", TARGET_TYPES),
         one_of("status", CASE_STATUSES),
-        one_of("outcome", CASE_OUTCOMES),
+        one_of("outcome", OUTCOMES),
         Index(None, "target_type", "target_id", "status"),
         Index(None, "status", "id"),
         Index(

@@ -3,15 +3,25 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shenhe.adapters.db.publishing_schema import ReportCaseRow, ReportRow
 from shenhe.domain.reports import Case, CaseStatus, Complaint, Outcome, Report, TargetType
+
+_REPORTS = (
+    select(func.count())
+    .select_from(ReportRow)
+    .where(ReportRow.case_id == ReportCaseRow.id)
+    .correlate(ReportCaseRow)
+    .scalar_subquery()
+)
+"""How many reports the case of the row has (a correlated subquery)."""
 
 
 class SqlReports:
@@ -23,22 +33,20 @@ class SqlReports:
     def open_case(
         self, target_type: str, target_id: str, *, for_update: bool = False
     ) -> Case | None:
-        statement = select(ReportCaseRow).where(
+        statement = _with_reports().where(
             ReportCaseRow.target_type == target_type,
             ReportCaseRow.target_id == target_id,
             ReportCaseRow.status == "open",
         )
         if for_update:
             statement = statement.with_for_update()
-        row = self._session.scalars(statement.order_by(ReportCaseRow.id).limit(1)).first()
-        return None if row is None else self._case(row)
+        return self._first(statement.order_by(ReportCaseRow.id).limit(1))
 
     def case(self, case_id: int, *, for_update: bool = False) -> Case | None:
-        statement = select(ReportCaseRow).where(ReportCaseRow.id == case_id)
+        statement = _with_reports().where(ReportCaseRow.id == case_id)
         if for_update:
             statement = statement.with_for_update()
-        row = self._session.scalars(statement).first()
-        return None if row is None else self._case(row)
+        return self._first(statement)
 
     def add_case(self, complaint: Complaint, *, at: datetime) -> Case:
         """Open a case on the complaint's target; when another transaction opened one first
@@ -66,7 +74,7 @@ class SqlReports:
         )
         self._session.add(row)
         self._session.flush()
-        return self._case(row)
+        return _case(row, 0)
 
     def add_report(
         self, report_id: str, case: Case, complaint: Complaint, *, at: datetime
@@ -82,9 +90,8 @@ class SqlReports:
             )
         )
         self._session.flush()
-        refreshed = self.case(case.id)
-        assert refreshed is not None
-        return Report(report_id, refreshed, complaint.reason, complaint.note, at)
+        joined = replace(case, reports=case.reports + 1)
+        return Report(report_id, joined, complaint.reason, complaint.note, at)
 
     def by_reporter(self, case: Case, reporter: str) -> Report | None:
         row = self._session.scalars(
@@ -101,23 +108,28 @@ class SqlReports:
         return Report(row.id, case, row.reason, row.note, row.created_at)
 
     def decide(
-        self, case_id: int, *, outcome: Outcome, note: str, actor: str, at: datetime
+        self, case: Case, *, outcome: Outcome, note: str, actor: str, at: datetime
     ) -> Case:
         self._session.execute(
             update(ReportCaseRow)
-            .where(ReportCaseRow.id == case_id)
+            .where(ReportCaseRow.id == case.id)
             .values(status="decided", outcome=outcome, note=note, decided_at=at, decided_by=actor)
         )
-        case = self.case(case_id)
-        assert case is not None
-        return case
+        return replace(
+            case,
+            status="decided",
+            outcome=outcome,
+            note=note,
+            decided_at=at.astimezone(UTC),
+            decided_by=actor,
+        )
 
     def cases(self, *, status: CaseStatus | None, after: int = 0, limit: int = 50) -> list[Case]:
-        statement = select(ReportCaseRow).where(ReportCaseRow.id > after)
+        statement = _with_reports().where(ReportCaseRow.id > after)
         if status is not None:
             statement = statement.where(ReportCaseRow.status == status)
-        rows = self._session.scalars(statement.order_by(ReportCaseRow.id).limit(limit)).all()
-        return [self._case(row) for row in rows]
+        rows = self._session.execute(statement.order_by(ReportCaseRow.id).limit(limit))
+        return [_case(row, reports) for row, reports in rows]
 
     def rename_reporter(self, reporter: str, replacement: str) -> int:
         """Replace a reporter's key (an account being deleted) with a hashed one."""
@@ -126,20 +138,27 @@ class SqlReports:
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
 
-    def _case(self, row: ReportCaseRow) -> Case:
-        count = self._session.scalar(
-            select(func.count()).select_from(ReportRow).where(ReportRow.case_id == row.id)
-        )
-        return Case(
-            id=row.id,
-            target_type=cast(TargetType, row.target_type),
-            target_id=row.target_id,
-            status=cast(CaseStatus, row.status),
-            reason=row.reason,
-            reports=int(count or 0),
-            opened_at=row.opened_at,
-            outcome=cast(Outcome | None, row.outcome),
-            decided_at=row.decided_at,
-            decided_by=row.decided_by,
-            note=row.note,
-        )
+    def _first(self, statement: Select[ReportCaseRow, int]) -> Case | None:
+        found = self._session.execute(statement).first()
+        return None if found is None else _case(*found)
+
+
+def _with_reports() -> Select[ReportCaseRow, int]:
+    """Cases with their counts of reports, in one statement."""
+    return select(ReportCaseRow, _REPORTS)
+
+
+def _case(row: ReportCaseRow, reports: int) -> Case:
+    return Case(
+        id=row.id,
+        target_type=cast(TargetType, row.target_type),
+        target_id=row.target_id,
+        status=cast(CaseStatus, row.status),
+        reason=row.reason,
+        reports=int(reports or 0),
+        opened_at=row.opened_at,
+        outcome=cast(Outcome | None, row.outcome),
+        decided_at=row.decided_at,
+        decided_by=row.decided_by,
+        note=row.note,
+    )
