@@ -212,14 +212,6 @@ class AppRepository(Protocol):
         """The principal's apps, oldest first."""
         ...
 
-    def banned_versions(self) -> dict[str, int]:
-        """appid → current version number, of every banned app."""
-        ...
-
-    def contents(self, appids: Sequence[str]) -> dict[str, tuple[int, AppContent]]:
-        """appid → (version, content) of these apps (those that exist)."""
-        ...
-
     def count_by_status(self) -> dict[str, int]:
         """status → how many apps have it (statuses no app has are left out)."""
         ...

@@ -8,7 +8,6 @@ a lifted ban — updates the prints in its own transaction without knowing they 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
@@ -132,31 +131,6 @@ class SqlApps:
             select(AppRow).where(AppRow.principal_id == principal_id).order_by(AppRow.id)
         ).scalars()
         return [_app(row) for row in rows]
-
-    def banned_versions(self) -> dict[str, int]:
-        rows = self._session.execute(
-            select(AppRow.appid, AppRow.version).where(AppRow.status == AppStatus.BANNED.value)
-        )
-        return {appid: version for appid, version in rows}
-
-    def contents(self, appids: Sequence[str]) -> dict[str, tuple[int, AppContent]]:
-        found: dict[str, tuple[int, AppContent]] = {}
-        wanted = list(dict.fromkeys(appids))
-        for start in range(0, len(wanted), LOOKUP_CHUNK):
-            chunk = wanted[start : start + LOOKUP_CHUNK]
-            rows = self._session.execute(
-                select(
-                    AppRow.appid,
-                    AppRow.version,
-                    AppRow.name,
-                    AppRow.description,
-                    AppRow.pages,
-                    AppRow.category,
-                ).where(AppRow.appid.in_(chunk))
-            )
-            for appid, version, name, description, pages, category in rows:
-                found[appid] = (version, AppContent(name, description, tuple(pages), category))
-        return found
 
     def count_by_status(self) -> dict[str, int]:
         rows = self._session.execute(
