@@ -19,9 +19,6 @@ from shenhe.domain.apps import AppContent, AppStatus
 from shenhe.domain.clones import ClonePrint
 from shenhe.domain.registry import App, AppVersion
 
-LOOKUP_CHUNK = 500
-"""Appids per ``IN (...)`` when reading many apps (well under every backend's limit)."""
-
 
 class SqlApps:
     """`AppRepository` on a session; statements run inside its transaction."""
