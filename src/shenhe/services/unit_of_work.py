@@ -283,12 +283,6 @@ class EnforcementRepository(Protocol):
 class SweepRepository(Protocol):
     """Sweep runs and their items: one item per (run, app), written with the app's actions."""
 
-    def unfinished(
-        self, *, category: str | None, policy_version: str, lexicon_version: str
-    ) -> SweepRun | None:
-        """The latest run still ``running`` (not a dry one) with these settings, to resume."""
-        ...
-
     def running(self) -> list[SweepRun]:
         """Every run still ``running`` (not a dry one), oldest first."""
         ...

@@ -41,26 +41,6 @@ class SqlSweeps:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def unfinished(
-        self, *, category: str | None, policy_version: str, lexicon_version: str
-    ) -> SweepRun | None:
-        statement = (
-            select(SweepRunRow)
-            .where(
-                SweepRunRow.status == "running",
-                SweepRunRow.dry_run.is_(False),
-                SweepRunRow.policy_version == policy_version,
-                SweepRunRow.lexicon_version == lexicon_version,
-                SweepRunRow.category.is_(None)
-                if category is None
-                else SweepRunRow.category == category,
-            )
-            .order_by(SweepRunRow.id.desc())
-            .limit(1)
-        )
-        row = self._session.execute(statement).scalar_one_or_none()
-        return None if row is None else _run(row)
-
     def running(self) -> list[SweepRun]:
         rows = self._session.execute(
             select(SweepRunRow)
