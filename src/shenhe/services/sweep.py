@@ -54,10 +54,9 @@ from shenhe.screening.screener import Screener
 from shenhe.services import audit
 from shenhe.services.apps import record_decision, review_signals
 from shenhe.services.clones import SweepClones
-from shenhe.services.enforcement import enforce_decision
+from shenhe.services.enforcement import enforce_decision, refresh_moved
 from shenhe.services.rules import Rules
 from shenhe.services.rules_audit import record_rules
-from shenhe.services.search import refresh_search
 from shenhe.services.unit_of_work import UnitOfWork
 
 DEFAULT_BATCH_SIZE = 500
@@ -319,8 +318,7 @@ def _decide(
         uow, rules, app, principal, decision, record, before=app.status, now=now
     )
     uow.sweeps.tag_actions(run.id, [penalty.id for penalty in penalties])
-    moved = list(dict.fromkeys([app.appid, *(p.appid for p in penalties if p.appid)]))
-    refresh_search(uow, moved, now=now)
+    moved = refresh_moved(uow, app, penalties, now=now)
     uow.sweeps.add_item(
         run.id,
         app.id,
