@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from shenhe.adapters.db.clones import SqlClonePrints
-from shenhe.adapters.db.schema import AppRow, AppVersionRow, CloneBandRow, ClonePrintRow
+from shenhe.adapters.db.schema import AppRow, AppVersionRow
 from shenhe.domain.apps import AppContent, AppStatus
 from shenhe.domain.clones import ClonePrint
 from shenhe.domain.registry import App, AppVersion
@@ -87,9 +87,11 @@ class SqlApps:
                 app_id, version, name, description, pages = row
                 self._prints.put(app_id, version, ClonePrint.of(name, description, pages))
             return
-        the_app = select(AppRow.id).where(AppRow.appid == appid).scalar_subquery()
-        self._session.execute(delete(CloneBandRow).where(CloneBandRow.app_id == the_app))
-        self._session.execute(delete(ClonePrintRow).where(ClonePrintRow.app_id == the_app))
+        the_app = self._session.execute(
+            select(AppRow.id).where(AppRow.appid == appid)
+        ).scalar_one_or_none()
+        if the_app is not None:
+            self._prints.remove(the_app)
 
     def add_version(self, app: App, *, actor: str, at: datetime) -> None:
         self._session.add(
