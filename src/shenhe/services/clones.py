@@ -64,9 +64,6 @@ class SweepClones:
             index.insert(key, print_)
         return cls(index)
 
-    def __len__(self) -> int:
-        return len(self._index)
-
     def suspects(self, apps: Sequence[SweptApp]) -> set[int]:
         """The ids of those of `apps` that copy a banned app (by content or by name)."""
         if not apps or not len(self._index):

@@ -336,7 +336,7 @@ class SweepRepository(Protocol):
         decision_id: int | None = None,
         action_id: int | None = None,
     ) -> None:
-        """Record that the run did `app_id` (``unchanged``, ``decided`` or ``enforced``)."""
+        """Record that the run did `app_id` (``unchanged`` or ``enforced``)."""
         ...
 
     def add_unchanged(self, run_id: int, app_ids: Sequence[int], *, at: datetime) -> None:
