@@ -209,8 +209,7 @@ def measure(backend: str, url: str, apps: int, bad_share: float = BAD_SHARE) -> 
     """Populate a fresh database at `url` with `apps` apps and time one sweep over it."""
     settings = Settings(database_url=url)
     rules = build_rules(settings, build_screener(settings))
-    database = Database(url)
-    try:
+    with Database(url) as database:
         database.upgrade()
         insert_s = populate(database, apps, bad_share=bad_share)
         uow = build_unit_of_work(database)
@@ -219,8 +218,6 @@ def measure(backend: str, url: str, apps: int, bad_share: float = BAD_SHARE) -> 
         started, cpu = time.perf_counter(), time.process_time()
         summary = sweep(Sweep(), uow, rules, now=datetime.now(UTC))
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    finally:
-        database.engine.dispose()
     actions = sum(summary.actions.values())
     return {
         "backend": backend,

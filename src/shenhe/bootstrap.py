@@ -105,8 +105,8 @@ def _retired_keys(settings: Settings) -> tuple[PiiKeys, ...]:
 
 def build_rules(settings: Settings, screener: Screener | None = None) -> Rules:
     """The rules apps are decided with: `screener` (else one built from `settings`), the
-    built-in category catalogue, penalty ladder and brand list, and an empty clone index of
-    banned apps (filled from the database on first use). Build one per database."""
+    built-in category catalogue, penalty ladder and brand list, and the look-up of clones of
+    banned apps (it asks the unit of work it is given, so one serves every database)."""
     return Rules(screener if screener is not None else build_screener(settings))
 
 

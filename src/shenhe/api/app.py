@@ -26,6 +26,7 @@ from shenhe.api.profiles import router as profiles_router
 from shenhe.api.reports import router as reports_router
 from shenhe.api.routes import router
 from shenhe.api.search import router as search_router
+from shenhe.api.sweeps import SweepJobs
 from shenhe.api.sweeps import router as sweeps_router
 from shenhe.bootstrap import build_screener
 from shenhe.config import Settings
@@ -54,6 +55,7 @@ def create_app(screener: Screener | None = None, settings: Settings | None = Non
     )
     app.state.screener = screener
     app.state.settings = settings
+    app.state.sweep_jobs = SweepJobs()
     errors.install(app)
     app.include_router(router)
     app.include_router(search_router)

@@ -40,7 +40,6 @@ KEEP = 100
 MAX_BATCH = 10_000
 
 router = APIRouter()
-_LOCK = threading.Lock()
 
 JobStatus = Literal["running", "finished", "failed"]
 
@@ -140,14 +139,8 @@ class SweepJobs:
 
 
 def jobs(request: Request) -> SweepJobs:
-    """The app's sweep jobs (``app.state.sweep_jobs``), made on first use."""
-    state = request.app.state
-    found: SweepJobs | None = getattr(state, "sweep_jobs", None)
-    if found is None:
-        with _LOCK:
-            found = getattr(state, "sweep_jobs", None)
-            if found is None:
-                found = state.sweep_jobs = SweepJobs()
+    """The app's sweep jobs (``app.state.sweep_jobs``, made by `create_app`)."""
+    found: SweepJobs = request.app.state.sweep_jobs
     return found
 
 

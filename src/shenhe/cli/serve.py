@@ -70,11 +70,10 @@ def serve(
     expiry = None
     if settings.lift_interval > 0:
         expiry = ExpiryScheduler(settings, rules=build_rules(settings, screener))
-    if expiry is not None:
         logger.info("lifting expired penalties every %gs", expiry.interval)
     reverify = None
     if settings.reverify_interval > 0:
-        reverify = ReverifyJob(settings, interval=settings.reverify_interval)
+        reverify = ReverifyJob(settings)
         logger.info("re-verifying due identities every %gs", reverify.interval)
     with (
         watcher if watcher is not None else nullcontext(),

@@ -3,9 +3,9 @@
 `run_reverification(settings)` is one run, built through the composition root (database,
 keyring, verifier, policy): what a scheduler or cron calls (``shenhe accounts reverify --due``
 does the same from the shell). `ReverifyJob` runs it in a daemon thread every `interval`
-seconds, for a process that wants it in-house::
+seconds (``settings.reverify_interval`` unless given), for a process that wants it in-house::
 
-    with ReverifyJob(settings, interval=3600):
+    with ReverifyJob(settings):
         serve_forever()
 
 A failed run is logged and the next one tries again; accounts stay due (and may not publish)
@@ -54,7 +54,8 @@ def run_reverification(
 
 
 class ReverifyJob(PeriodicJob):
-    """`run_reverification` every `interval` seconds in a daemon thread (first run at once).
+    """`run_reverification` every `interval` seconds (``settings.reverify_interval``) in a
+    daemon thread (first run at once).
 
     While the SQLite file of the settings does not exist a round does nothing (and does not
     create it), like the expiry scheduler's."""
@@ -63,8 +64,8 @@ class ReverifyJob(PeriodicJob):
     failure = "re-verification failed"
     first_round_at_start = True
 
-    def __init__(self, settings: Settings, *, interval: float = 3600.0) -> None:
-        super().__init__(interval)
+    def __init__(self, settings: Settings, *, interval: float | None = None) -> None:
+        super().__init__(settings.reverify_interval if interval is None else interval)
         self.settings = settings
         self.verifier = build_verifier(settings)  # one circuit breaker for every run
         self.ran = threading.Event()

@@ -39,10 +39,9 @@ from shenhe.domain.review import review_submission, status_after
 from shenhe.domain.sanctions import penalty_worthy
 from shenhe.domain.signals import BrandSignal, ReviewSignals
 from shenhe.services import audit
-from shenhe.services.enforcement import enforce_decision
+from shenhe.services.enforcement import enforce_decision, refresh_moved
 from shenhe.services.errors import ConflictError, NotFoundError
 from shenhe.services.rules import Rules
-from shenhe.services.search import refresh_search
 from shenhe.services.unit_of_work import UnitOfWork
 
 
@@ -242,8 +241,7 @@ def _record(
         penalties = enforce_decision(
             uow, rules, app, principal, decision, record, before=app.status, now=now
         )
-    moved = [app.appid, *(p.appid for p in penalties if p.appid is not None)]
-    refresh_search(uow, list(dict.fromkeys(moved)), now=now)
+    refresh_moved(uow, app, penalties, now=now)
     final = uow.apps.get(app.appid)
     assert final is not None  # stored above, in this transaction
     return Decided(final, record, tuple(penalties))

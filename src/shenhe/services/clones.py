@@ -7,7 +7,7 @@ keys indexed. So:
 - `BannedClones.signal` prints the content under review and asks storage for the candidates
   that share a band or the name with it (a bounded, indexed look-up, whatever the number of
   banned apps), then compares them (`shenhe.domain.clones.CloneIndex`). It sees exactly the
-  bans of its transaction, and holds no state: one per database, safe in any thread.
+  bans of its transaction, and holds no state: one serves every database and thread.
 - `SweepClones` is a sweep's own index: every banned app's stored print, read once when the
   sweep starts (no print is recomputed), then kept in step with the bans the sweep itself
   makes (`note`). `suspects` checks a whole batch of apps whose content passed the screener
@@ -63,9 +63,6 @@ class SweepClones:
         for key, print_ in uow.clones.stream():
             index.insert(key, print_)
         return cls(index)
-
-    def __len__(self) -> int:
-        return len(self._index)
 
     def suspects(self, apps: Sequence[SweptApp]) -> set[int]:
         """The ids of those of `apps` that copy a banned app (by content or by name)."""

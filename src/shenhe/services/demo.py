@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from shenhe.domain.credit_code import check_character, organisation_check_character
@@ -159,14 +159,10 @@ class _Maker:
                 apps.append(tool)
                 pages = (*tool.pages, "借款 " + rng.choice(texts.LOAN_DISGUISES)[2])
                 name = rng.choice(texts.LOAN_RENAMES)
-                renames.append(_with(tool, name=name, pages=pages))
+                renames.append(replace(tool, name=name, pages=pages))
             elif kind == "sleeper":
                 tool = self._clean(self._principal(), category="tools")
-                apps.append(
-                    _with(
-                        tool, name=tool.name, pages=(*tool.pages, rng.choice(texts.SLEEPER_PAGES))
-                    )
-                )
+                apps.append(replace(tool, pages=(*tool.pages, rng.choice(texts.SLEEPER_PAGES))))
             elif kind == "clone":
                 apps.append(self._clone())
             elif kind == "brand":
@@ -308,16 +304,4 @@ def _licences(category: str, principal: RegisterPrincipal) -> tuple[Qualificatio
             valid_until=date(2029, 12, 31),
             verified=True,
         ),
-    )
-
-
-def _with(app: ImportApp, *, name: str, pages: tuple[str, ...]) -> ImportApp:
-    return ImportApp(
-        appid=app.appid,
-        name=name,
-        category=app.category,
-        principal=app.principal,
-        description=app.description,
-        pages=pages,
-        actor=DEMO_ACTOR,
     )

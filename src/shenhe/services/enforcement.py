@@ -96,6 +96,16 @@ def enforce_decision(
     )
 
 
+def refresh_moved(
+    uow: UnitOfWork, app: App, penalties: Iterable[EnforcementRecord], *, now: datetime
+) -> list[str]:
+    """Refresh the search index of `app` and of every app `penalties` moved, in the open
+    transaction of `uow`; their appids, `app`'s first."""
+    moved = _appids(penalties, app.appid)
+    refresh_search(uow, moved, now=now)
+    return moved
+
+
 def enforce_app(
     command: EnforceApp, uow: UnitOfWork, rules: Rules, *, now: datetime
 ) -> list[EnforcementRecord]:
@@ -294,5 +304,6 @@ def _subject(record: EnforcementRecord) -> Subject:
     return Subject("app", record.appid)
 
 
-def _appids(records: Iterable[EnforcementRecord]) -> list[str]:
-    return list(dict.fromkeys(r.appid for r in records if r.appid is not None))
+def _appids(records: Iterable[EnforcementRecord], *first: str) -> list[str]:
+    return list(dict.fromkeys([*first, *(r.appid for r in records if r.appid is not None)]))
+

@@ -1,10 +1,10 @@
 """The rules a review runs with: the screener, the category catalogue, the penalty ladder, the
-protected brands and the clone index of banned apps.
+protected brands and the look-up of clones of banned apps.
 
 The composition root builds one `Rules` (`shenhe.bootstrap.build_rules`) and hands it to the
 app and enforcement use cases, so the command line, the HTTP API and the jobs decide with the
-same rules. Keep one per database: `clones` remembers the prints of that database's banned
-apps.
+same rules. `clones` holds no state (it reads the prints storage keeps, in the caller's
+transaction), so one `Rules` serves any database.
 """
 
 from __future__ import annotations

@@ -54,10 +54,9 @@ from shenhe.screening.screener import Screener
 from shenhe.services import audit
 from shenhe.services.apps import record_decision, review_signals
 from shenhe.services.clones import SweepClones
-from shenhe.services.enforcement import enforce_decision
+from shenhe.services.enforcement import enforce_decision, refresh_moved
 from shenhe.services.rules import Rules
 from shenhe.services.rules_audit import record_rules
-from shenhe.services.search import refresh_search
 from shenhe.services.unit_of_work import UnitOfWork
 
 DEFAULT_BATCH_SIZE = 500
@@ -115,11 +114,10 @@ def sweep(
             uow.rollback()
         return summary
     with uow:
-        unfinished = uow.sweeps.unfinished(
-            category=category, policy_version=policy_version, lexicon_version=lexicon_version
-        )
+        running = uow.sweeps.running()
+        unfinished = _resumable(running, category, policy_version, lexicon_version)
         run = unfinished or start(False)
-        _supersede_stale(uow, run, actor=command.actor, now=now)
+        _supersede_stale(uow, run, running, actor=command.actor, now=now)
         record_rules(uow, rules, actor=command.actor, now=now)
         uow.commit()
     _run(uow, rules, command, run, now=now, progress=progress, commit=True)
@@ -155,11 +153,26 @@ def check_sweep(command: Sweep, rules: Rules) -> None:
         )
 
 
-def _supersede_stale(uow: UnitOfWork, run: SweepRun, *, actor: str, now: datetime) -> None:
-    """Close the runs left ``running`` under another lexicon or policy than `run`'s: their
+def _resumable(
+    running: Sequence[SweepRun], category: str | None, policy_version: str, lexicon_version: str
+) -> SweepRun | None:
+    """The newest of the `running` runs with these settings, to resume (None: start one)."""
+    settings = (category, policy_version, lexicon_version)
+    matching = [
+        run
+        for run in running
+        if (run.category, run.policy_version, run.lexicon_version) == settings
+    ]
+    return max(matching, key=lambda run: run.id, default=None)
+
+
+def _supersede_stale(
+    uow: UnitOfWork, run: SweepRun, running: Sequence[SweepRun], *, actor: str, now: datetime
+) -> None:
+    """Close the `running` runs left under another lexicon or policy than `run`'s: their
     rules are no longer the day's, so they are never resumed. What they did stands (each
     action was right under the rules it was decided with); `run` re-screens what is left."""
-    for stale in uow.sweeps.running():
+    for stale in running:
         if stale.id == run.id or (stale.policy_version, stale.lexicon_version) == (
             run.policy_version,
             run.lexicon_version,
@@ -305,8 +318,7 @@ def _decide(
         uow, rules, app, principal, decision, record, before=app.status, now=now
     )
     uow.sweeps.tag_actions(run.id, [penalty.id for penalty in penalties])
-    moved = list(dict.fromkeys([app.appid, *(p.appid for p in penalties if p.appid)]))
-    refresh_search(uow, moved, now=now)
+    moved = refresh_moved(uow, app, penalties, now=now)
     uow.sweeps.add_item(
         run.id,
         app.id,

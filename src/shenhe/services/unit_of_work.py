@@ -212,14 +212,6 @@ class AppRepository(Protocol):
         """The principal's apps, oldest first."""
         ...
 
-    def banned_versions(self) -> dict[str, int]:
-        """appid → current version number, of every banned app."""
-        ...
-
-    def contents(self, appids: Sequence[str]) -> dict[str, tuple[int, AppContent]]:
-        """appid → (version, content) of these apps (those that exist)."""
-        ...
-
     def count_by_status(self) -> dict[str, int]:
         """status → how many apps have it (statuses no app has are left out)."""
         ...
@@ -291,12 +283,6 @@ class EnforcementRepository(Protocol):
 class SweepRepository(Protocol):
     """Sweep runs and their items: one item per (run, app), written with the app's actions."""
 
-    def unfinished(
-        self, *, category: str | None, policy_version: str, lexicon_version: str
-    ) -> SweepRun | None:
-        """The latest run still ``running`` (not a dry one) with these settings, to resume."""
-        ...
-
     def running(self) -> list[SweepRun]:
         """Every run still ``running`` (not a dry one), oldest first."""
         ...
@@ -350,7 +336,7 @@ class SweepRepository(Protocol):
         decision_id: int | None = None,
         action_id: int | None = None,
     ) -> None:
-        """Record that the run did `app_id` (``unchanged``, ``decided`` or ``enforced``)."""
+        """Record that the run did `app_id` (``unchanged`` or ``enforced``)."""
         ...
 
     def add_unchanged(self, run_id: int, app_ids: Sequence[int], *, at: datetime) -> None:

@@ -8,20 +8,16 @@ a lifted ban — updates the prints in its own transaction without knowing they 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from shenhe.adapters.db.clones import SqlClonePrints
-from shenhe.adapters.db.schema import AppRow, AppVersionRow, CloneBandRow, ClonePrintRow
+from shenhe.adapters.db.schema import AppRow, AppVersionRow
 from shenhe.domain.apps import AppContent, AppStatus
 from shenhe.domain.clones import ClonePrint
 from shenhe.domain.registry import App, AppVersion
-
-LOOKUP_CHUNK = 500
-"""Appids per ``IN (...)`` when reading many apps (well under every backend's limit)."""
 
 
 class SqlApps:
@@ -91,9 +87,11 @@ class SqlApps:
                 app_id, version, name, description, pages = row
                 self._prints.put(app_id, version, ClonePrint.of(name, description, pages))
             return
-        the_app = select(AppRow.id).where(AppRow.appid == appid).scalar_subquery()
-        self._session.execute(delete(CloneBandRow).where(CloneBandRow.app_id == the_app))
-        self._session.execute(delete(ClonePrintRow).where(ClonePrintRow.app_id == the_app))
+        the_app = self._session.execute(
+            select(AppRow.id).where(AppRow.appid == appid)
+        ).scalar_one_or_none()
+        if the_app is not None:
+            self._prints.remove(the_app)
 
     def add_version(self, app: App, *, actor: str, at: datetime) -> None:
         self._session.add(
@@ -132,31 +130,6 @@ class SqlApps:
             select(AppRow).where(AppRow.principal_id == principal_id).order_by(AppRow.id)
         ).scalars()
         return [_app(row) for row in rows]
-
-    def banned_versions(self) -> dict[str, int]:
-        rows = self._session.execute(
-            select(AppRow.appid, AppRow.version).where(AppRow.status == AppStatus.BANNED.value)
-        )
-        return {appid: version for appid, version in rows}
-
-    def contents(self, appids: Sequence[str]) -> dict[str, tuple[int, AppContent]]:
-        found: dict[str, tuple[int, AppContent]] = {}
-        wanted = list(dict.fromkeys(appids))
-        for start in range(0, len(wanted), LOOKUP_CHUNK):
-            chunk = wanted[start : start + LOOKUP_CHUNK]
-            rows = self._session.execute(
-                select(
-                    AppRow.appid,
-                    AppRow.version,
-                    AppRow.name,
-                    AppRow.description,
-                    AppRow.pages,
-                    AppRow.category,
-                ).where(AppRow.appid.in_(chunk))
-            )
-            for appid, version, name, description, pages, category in rows:
-                found[appid] = (version, AppContent(name, description, tuple(pages), category))
-        return found
 
     def count_by_status(self) -> dict[str, int]:
         rows = self._session.execute(

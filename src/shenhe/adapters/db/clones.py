@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, delete, func, insert, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from shenhe.adapters.db.schema import AppRow, CloneBandRow, ClonePrintRow
 from shenhe.domain.clones import MIN_NAME_LENGTH, ClonePrint
@@ -91,7 +91,7 @@ class SqlClonePrints:
                 .order_by(ClonePrintRow.app_id)
                 .limit(CANDIDATES)
             ).scalars()
-        return self._prints(list(dict.fromkeys(ids)))
+        return self._read(ClonePrintRow.app_id, list(dict.fromkeys(ids)))
 
     def stream(self) -> Iterator[tuple[str, ClonePrint]]:
         """(appid, print) of every banned app, in app id order, read in batches."""
@@ -103,20 +103,18 @@ class SqlClonePrints:
 
     def of_apps(self, appids: Sequence[str]) -> dict[str, ClonePrint]:
         """appid → print of those of `appids` that have one (are banned)."""
-        if not appids:
-            return {}
-        rows = self._session.execute(_select().where(AppRow.appid.in_(list(appids))))
-        return {appid: ClonePrint.from_bytes(data) for appid, data in rows}
+        return self._read(AppRow.appid, list(appids))
 
     def count(self) -> int:
         return int(
             self._session.execute(select(func.count()).select_from(ClonePrintRow)).scalar_one()
         )
 
-    def _prints(self, app_ids: list[int]) -> dict[str, ClonePrint]:
-        if not app_ids:
+    def _read(self, column: InstrumentedAttribute[Any], values: list[Any]) -> dict[str, ClonePrint]:
+        """appid → print of the banned apps whose `column` is one of `values`."""
+        if not values:
             return {}
-        rows = self._session.execute(_select().where(ClonePrintRow.app_id.in_(app_ids)))
+        rows = self._session.execute(_select().where(column.in_(values)))
         return {appid: ClonePrint.from_bytes(data) for appid, data in rows}
 
 

@@ -22,10 +22,9 @@ app. Scores are comparable within one search only.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
-from itertools import islice
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -43,6 +42,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnClause, TextClause
 from sqlalchemy.sql.expression import TableClause
 
+from shenhe.adapters.db.chunks import chunks
 from shenhe.adapters.db.schema import AppRow, EnforcementActionRow
 from shenhe.adapters.db.types import UTCDateTime
 from shenhe.domain.search import SEARCH_FEATURE, SearchCandidate, SearchDocument, SearchHit
@@ -54,11 +54,6 @@ PG_WEIGHTS = "{0, 0, 0.2, 1}"
 """ts_rank_cd's weights for D, C, B (body) and A (name) on PostgreSQL: the same 1 to 5."""
 MAX_POSITION = 16383
 """The largest position a PostgreSQL tsvector holds."""
-CHUNK = 500
-"""Ids per statement when deleting or looking up many apps."""
-
-_T = TypeVar("_T")
-
 _sqlite_index = table(INDEX_TABLE, column("rowid"), column("name_tokens"), column("body_tokens"))
 _pg_index = table(INDEX_TABLE, column("app_id"), column("document"))
 
@@ -95,7 +90,7 @@ class SqlSearchIndex:
 
     def candidates(self, appids: Collection[str], *, now: datetime) -> list[SearchCandidate]:
         found: list[SearchCandidate] = []
-        for chunk in _chunks(sorted(set(appids))):
+        for chunk in chunks(sorted(set(appids))):
             found.extend(self._candidates(now, AppRow.appid.in_(chunk)))
         return found
 
@@ -144,7 +139,7 @@ class SqlSearchIndex:
     # --- the index -----------------------------------------------------------------------
 
     def put(self, documents: Iterable[SearchDocument]) -> None:
-        for chunk in _chunks(list(documents)):
+        for chunk in chunks(list(documents)):
             if self._sqlite:  # FTS5 has no upsert: out with the old rows, in with the new
                 self.remove(document.app_id for document in chunk)
                 self._session.execute(
@@ -173,7 +168,7 @@ class SqlSearchIndex:
 
     def remove(self, app_ids: Iterable[int]) -> None:
         index, key = self._index
-        for chunk in _chunks(list(app_ids)):
+        for chunk in chunks(list(app_ids)):
             self._session.execute(delete(index).where(key.in_(chunk)))
 
     def remove_range(self, after: int, through: int | None = None) -> None:
@@ -273,8 +268,3 @@ def _candidate(
         id, appid, name, description or "", tuple(pages or ()), status, bool(search_restricted)
     )
 
-
-def _chunks(items: Sequence[_T]) -> Iterator[Sequence[_T]]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, CHUNK)):
-        yield chunk

@@ -16,7 +16,7 @@ from typing import cast
 from sqlalchemy import Table, and_, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from shenhe.adapters.db.apps import LOOKUP_CHUNK
+from shenhe.adapters.db.chunks import chunks
 from shenhe.adapters.db.enforcement import RUNG_COLUMN
 from shenhe.adapters.db.schema import (
     AppRow,
@@ -40,26 +40,6 @@ class SqlSweeps:
 
     def __init__(self, session: Session) -> None:
         self._session = session
-
-    def unfinished(
-        self, *, category: str | None, policy_version: str, lexicon_version: str
-    ) -> SweepRun | None:
-        statement = (
-            select(SweepRunRow)
-            .where(
-                SweepRunRow.status == "running",
-                SweepRunRow.dry_run.is_(False),
-                SweepRunRow.policy_version == policy_version,
-                SweepRunRow.lexicon_version == lexicon_version,
-                SweepRunRow.category.is_(None)
-                if category is None
-                else SweepRunRow.category == category,
-            )
-            .order_by(SweepRunRow.id.desc())
-            .limit(1)
-        )
-        row = self._session.execute(statement).scalar_one_or_none()
-        return None if row is None else _run(row)
 
     def running(self) -> list[SweepRun]:
         rows = self._session.execute(
@@ -132,7 +112,7 @@ class SqlSweeps:
 
     def done(self, run_id: int, app_ids: Sequence[int]) -> set[int]:
         found: set[int] = set()
-        for chunk in _chunks(app_ids):
+        for chunk in chunks(app_ids):
             found.update(
                 self._session.execute(
                     select(SweepItemRow.app_id).where(
@@ -146,7 +126,7 @@ class SqlSweeps:
         self, app_ids: Sequence[int], *, policy_version: str, lexicon_version: str
     ) -> set[int]:
         found: set[int] = set()
-        for chunk in _chunks(app_ids):
+        for chunk in chunks(app_ids):
             found.update(
                 self._session.execute(
                     select(DecisionRow.app_id)
@@ -242,11 +222,6 @@ class SqlSweeps:
             dry_run=dry_run,
             run_id=run_id,
         )
-
-
-def _chunks(ids: Sequence[int]) -> list[list[int]]:
-    wanted = list(ids)
-    return [wanted[i : i + LOOKUP_CHUNK] for i in range(0, len(wanted), LOOKUP_CHUNK)]
 
 
 def _run(row: SweepRunRow) -> SweepRun:

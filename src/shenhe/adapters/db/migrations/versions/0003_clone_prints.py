@@ -22,8 +22,6 @@ down_revision = "0002"
 branch_labels = None
 depends_on = None
 
-BACKFILL_CHUNK = 500
-
 
 def _id() -> sa.types.TypeEngine[int]:
     return sa.BigInteger().with_variant(sa.Integer(), "sqlite")
@@ -78,10 +76,9 @@ def _backfill() -> None:
         .where(apps.c.status == "banned")
         .order_by(apps.c.id)
     ).all()
-    for start in range(0, len(rows), BACKFILL_CHUNK):
-        for app_id, version, name, description, pages in rows[start : start + BACKFILL_CHUNK]:
-            print_ = ClonePrint.of(name, description or "", tuple(pages or ()))
-            insert_print(bind, app_id, version, print_)
+    for app_id, version, name, description, pages in rows:
+        print_ = ClonePrint.of(name, description or "", tuple(pages or ()))
+        insert_print(bind, app_id, version, print_)
 
 
 def downgrade() -> None:
