@@ -96,7 +96,7 @@ def checked_body(kind: PostKind, body: str) -> str:
     return text
 
 
-def decide_post(kind: PostKind, text: str, verdict: Verdict, tier: Tier) -> Outcome:
+def decide_post(kind: PostKind, verdict: Verdict, tier: Tier) -> Outcome:
     """Publish, hold or refuse (`PostRefusedError`) a new post or comment; see the module."""
     categories = tuple(sorted(verdict.categories))
     if verdict.suggestion == "block":

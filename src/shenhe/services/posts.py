@@ -73,7 +73,7 @@ def publish(
             _check_parent(uow, command)
         verdict = rules.screener.screen(body, surface=command.kind)
         try:
-            outcome = decide_post(command.kind, body, verdict, standing.tier)
+            outcome = decide_post(command.kind, verdict, standing.tier)
         except PostRefusedError as refused:
             _refused(uow, rules, command, refused, blocked=verdict.suggestion == "block", now=now)
             uow.commit()

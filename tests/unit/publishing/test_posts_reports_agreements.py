@@ -19,16 +19,14 @@ T0 = datetime(2026, 11, 1, tzinfo=UTC)
 
 
 def test_an_ordinary_post_is_published(default_screener: Screener):
-    outcome = decide_post(
-        "post", "今天天气真好", default_screener.screen("今天天气真好", "post"), GOOD
-    )
+    outcome = decide_post("post", default_screener.screen("今天天气真好", "post"), GOOD)
     assert (outcome.status, outcome.reasons) == ("published", ())
 
 
 def test_a_blocked_post_is_refused_with_its_spans(default_screener: Screener):
     text = "无抵押小额贷款，加薇信abc12345"
     with pytest.raises(PostRefusedError) as refused:
-        decide_post("post", text, default_screener.screen(text, "post"), GOOD)
+        decide_post("post", default_screener.screen(text, "post"), GOOD)
     reasons = {p.reason for p in refused.value.problems}
     assert "screened.loan" in reasons and "contact.wechat" in reasons
     for problem in refused.value.problems:
@@ -39,16 +37,16 @@ def test_a_doubtful_post_is_held(default_screener: Screener):
     text = "征信不好也能下款"
     verdict = default_screener.screen(text, "post")
     assert verdict.suggestion == "review"
-    outcome = decide_post("post", text, verdict, GOOD)
+    outcome = decide_post("post", verdict, GOOD)
     assert outcome.status == "held" and outcome.reasons
 
 
 def test_links_follow_the_credit_tier(default_screener: Screener):
     text = "我的游记在 www点example点com"
     verdict = default_screener.screen(text, "post")
-    assert decide_post("post", text, verdict, GOOD).status == "held"  # a link: diversion, reviewed
+    assert decide_post("post", verdict, GOOD).status == "held"  # a link: diversion, reviewed
     with pytest.raises(PostRefusedError) as refused:
-        decide_post("post", text, verdict, FAIR)
+        decide_post("post", verdict, FAIR)
     assert [p.reason for p in refused.value.problems] == ["links_not_allowed"]
 
 
