@@ -39,8 +39,8 @@ def triples(buffer: bytes) -> list[Triple]:
 
 
 def in_documented_order(found: list[Triple], words: list[str]) -> bool:
-    """By end, then longest first, then by pattern index."""
-    keys = [(end, -(end - start), pattern) for pattern, start, end in found]
+    """By start, then shortest first, then by pattern index."""
+    keys = [(start, end, pattern) for pattern, start, end in found]
     return keys == sorted(keys) and all(end - start == len(words[p]) for p, start, end in found)
 
 

@@ -48,6 +48,14 @@ typedef struct {
     PyObject *text; /* NULL: empty */
 } ExactText;
 
+/* The exact hits made in this batch, by (term key, start, end): a hit is a frozen value, so
+ * texts of a batch that hold the same word at the same offsets share one. */
+#define EXACT_HITS 2048
+typedef struct {
+    int32_t key, start, end;
+    PyObject *hit; /* NULL: empty */
+} ExactHit;
+
 typedef struct {
     PyTypeObject *hit_type, *label_type, *verdict_type;
     Py_ssize_t hit_offsets[HIT_FIELDS], label_offsets[LABEL_FIELDS], verdict_offsets[VERDICT_FIELDS];
@@ -69,6 +77,7 @@ typedef struct {
     } rounds[64]; /* round(raw, 4) of the scores seen in this batch: a batch has few */
     struct Outcome *outcomes; /* OUTCOMES of them: labels and suggestions seen in this batch */
     ExactText *exact;         /* EXACT_TEXTS of them */
+    ExactHit *exact_hits;     /* EXACT_HITS of them */
 } Tables;
 
 /* What a text's labels are made of, per category in order of first hit: before rounding.
@@ -124,6 +133,13 @@ static int slot_offsets(PyTypeObject *type, const char **names, Py_ssize_t *offs
             return -1;
         }
     }
+    /* new_slotted fills every slot and nothing else: the instance must be only those. */
+    if (type->tp_basicsize != (Py_ssize_t)(sizeof(PyObject) + n * sizeof(PyObject *)) ||
+        type->tp_itemsize || type->tp_dictoffset || type->tp_weaklistoffset ||
+        !PyType_IS_GC(type)) {
+        PyErr_Format(PyExc_TypeError, "%s holds more than its %d fields", type->tp_name, n);
+        return -1;
+    }
     return 0;
 }
 
@@ -132,17 +148,18 @@ static int slot_offsets(PyTypeObject *type, const char **names, Py_ssize_t *offs
  * objects, so they cannot be part of a reference cycle: they are left untracked by the garbage collector,
  * which then neither walks them in every young collection nor promotes them and counts
  * them towards full collections. (Untracking only ever keeps an object alive longer; the
- * collector treats references from untracked objects as roots.)
+ * collector treats references from untracked objects as roots.) PyObject_GC_New makes them
+ * untracked and leaves their slots unset, which is what tp_alloc's zeroing and tracking would
+ * cost for every hit: slot_offsets checked that these values fill the whole instance.
  */
 static PyObject *new_slotted(PyTypeObject *type, const Py_ssize_t *offsets, PyObject **values,
                              int n) {
-    PyObject *obj = type->tp_alloc(type, 0);
+    PyObject *obj = _PyObject_GC_New(type);
     if (!obj) return NULL;
     for (int i = 0; i < n; i++) {
         Py_INCREF(values[i]);
         *(PyObject **)((char *)obj + offsets[i]) = values[i];
     }
-    if (PyObject_GC_IsTracked(obj)) PyObject_GC_UnTrack(obj);
     return obj;
 }
 
@@ -159,7 +176,7 @@ static PyObject *exact_text(const Tables *t, PyObject *text, const Item *item) {
     return slice;
 }
 
-static PyObject *make_hit(const Tables *t, PyObject *text, const Item *item) {
+static PyObject *new_hit(const Tables *t, PyObject *text, const Item *item) {
     PyObject *slice = item->rank == 0 ? exact_text(t, text, item)
                                       : PyUnicode_Substring(text, item->start, item->end);
     PyObject *term = item->rank == 0 ? slice : PyList_GET_ITEM(t->terms, item->key);
@@ -173,6 +190,24 @@ static PyObject *make_hit(const Tables *t, PyObject *text, const Item *item) {
     Py_XDECREF(slice);
     Py_XDECREF(start);
     Py_XDECREF(end);
+    return hit;
+}
+
+/* The hit of an item (a new reference): an exact one made before in this batch at the same
+ * offsets, or a new one. */
+static PyObject *make_hit(const Tables *t, PyObject *text, const Item *item) {
+    if (item->rank != 0) return new_hit(t, text, item);
+    uint32_t hash = ((uint32_t)item->key * 0x9E3779B1u ^ (uint32_t)item->start) * 0x85EBCA6Bu ^
+                    (uint32_t)item->end;
+    ExactHit *e = &t->exact_hits[(hash * 0xC2B2AE35u) >> 21]; /* 11 bits */
+    if (e->hit && e->key == item->key && e->start == item->start && e->end == item->end)
+        return Py_NewRef(e->hit);
+    PyObject *hit = new_hit(t, text, item);
+    if (!hit) return NULL;
+    Py_XSETREF(e->hit, Py_NewRef(hit));
+    e->key = item->key;
+    e->start = item->start;
+    e->end = item->end;
     return hit;
 }
 
@@ -664,7 +699,8 @@ static PyObject *assemble(PyObject *self, PyObject *args) {
     contacts_at = PyMem_Calloc(count ? count : 1, sizeof(PyObject *));
     t.outcomes = PyMem_Calloc(OUTCOMES, sizeof(Outcome));
     t.exact = PyMem_Calloc(EXACT_TEXTS, sizeof(ExactText));
-    if (!contacts_at || !t.outcomes || !t.exact) {
+    t.exact_hits = PyMem_Calloc(EXACT_HITS, sizeof(ExactHit));
+    if (!contacts_at || !t.outcomes || !t.exact || !t.exact_hits) {
         PyErr_NoMemory();
         goto done;
     }
@@ -672,6 +708,12 @@ static PyObject *assemble(PyObject *self, PyObject *args) {
     out = PyList_New(count);
     handed = PyList_New(0);
     if (!out || !handed) goto done;
+    /* Each row's key facts are read text by text, with a large lexicon a cache miss each:
+     * cheaper when all of the batch's are started at once. */
+    for (Py_ssize_t i = 0; i < nrows; i++) {
+        int32_t key = rows[5 * i + 3];
+        if (key >= 0 && key < t.keys) __builtin_prefetch(&t.info[key]);
+    }
     Py_ssize_t r = 0;
     for (Py_ssize_t number = 0; number < count; number++) {
         PyObject *text = PyList_GET_ITEM(texts, number);
@@ -716,6 +758,8 @@ done:
     PyMem_Free(t.outcomes);
     for (int i = 0; t.exact && i < EXACT_TEXTS; i++) Py_XDECREF(t.exact[i].text);
     PyMem_Free(t.exact);
+    for (int i = 0; t.exact_hits && i < EXACT_HITS; i++) Py_XDECREF(t.exact_hits[i].hit);
+    PyMem_Free(t.exact_hits);
     PyMem_Free(contacts_at);
     scratch_free(&scratch);
     Py_XDECREF(t.four);

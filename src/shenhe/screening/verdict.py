@@ -1,8 +1,9 @@
 """The verdict: what the screener says about one text, and its one JSON form.
 
 These are plain slotted dataclasses (cheap to build on the hot path); treat them as values.
-`Label` is frozen: the screener shares one label between the verdicts of a batch that score
-alike.
+`Hit` and `Label` are frozen: the screener shares one label between the verdicts of a batch
+that score alike, and one hit between texts of a batch that hold the same term exactly at the
+same offsets.
 
 The same schema is produced by the library (`Verdict.to_dict`), the CLI (JSON lines) and
 the HTTP API (FastAPI serialises these dataclasses). Offsets are code-point offsets into the
@@ -20,7 +21,7 @@ from shenhe.text.contacts import Contact
 SUGGESTIONS: tuple[Suggestion, ...] = ("pass", "review", "block")
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Hit:
     """A lexicon term found in the text, possibly disguised."""
 
