@@ -45,7 +45,7 @@
 
 typedef struct {
     uint64_t children; /* bit (symbol % 64) set for each child's symbol */
-    int32_t own;       /* the first pattern equal to the state's path (by index), or -1 */
+    int32_t own;       /* the state's own patterns, those equal to its path: see own_of */
     uint32_t edge;     /* one child: the child; several: the base of its table */
     uint32_t info;     /* one child: its symbol << 5; several: the table's size is 2**info */
 } State;
@@ -58,11 +58,11 @@ typedef struct {
     uint32_t state, symbol, child; /* state 0: an empty slot */
 } Edge; /* the trie's edges while it is built, in one hash table keyed by (state, symbol) */
 
-/* The first two symbols of some pattern, and what reading them leads to. */
+/* The first two symbols of some pattern, and a copy of the trie state they lead to: a walk
+ * reads one line for both. */
 typedef struct {
-    uint64_t key;   /* first symbol << 32 | second; 0: an empty slot */
-    int32_t own;    /* the first pattern of exactly these two symbols, or -1 */
-    uint32_t state; /* the trie state after them, or 0 when it has no children */
+    uint64_t key; /* first symbol << 32 | second; 0: an empty slot */
+    State state;
 } Pair;
 
 typedef struct {
@@ -73,7 +73,7 @@ typedef struct {
     uint32_t astral_base;
     uint32_t nsymbols;      /* including 0 */
     uint32_t *root;         /* symbol -> the root's child, 0 for none */
-    int32_t *single;        /* symbol -> the first one-character pattern of it, or -1 */
+    int32_t *single;        /* symbol -> its one-character patterns, as State.own */
     State *states;
     uint32_t nstates;
     Slot *slots;
@@ -299,6 +299,14 @@ nomem:
     return -1;
 }
 
+/* A state's own patterns in one int32: -1 none; p >= 0 the one pattern p; -2 - p the first
+ * of several equal patterns, p, then next_equal[p] and so on. The usual single pattern is
+ * emitted without reading next_equal (with a large lexicon, a cache miss). */
+static int32_t own_of(const Trie *t, int32_t first) {
+    if (first < 0) return -1;
+    return t->next_own[first] >= 0 ? -2 - first : first;
+}
+
 /*
  * Number the trie's states breadth first and lay them out: the shallow states, which every
  * walk visits, sit together in memory.
@@ -333,14 +341,14 @@ static int layout_states(Automaton *a, const Trie *t) {
     a->single[0] = -1;
     for (uint32_t sym = 1; sym < a->nsymbols; sym++) {
         a->root[sym] = renumber[t->root[sym]];
-        a->single[sym] = t->root[sym] ? t->own[t->root[sym]] : -1;
+        a->single[sym] = t->root[sym] ? own_of(t, t->own[t->root[sym]]) : -1;
     }
     /* Each state's child table, at most half full, laid out in breadth-first order. */
     size_t slots = 0;
     for (uint32_t v = 0; v < n; v++) {
         uint32_t children = 0, bits = 1;
         int32_t first = t->first_child[order[v]];
-        a->states[v].own = t->own[order[v]];
+        a->states[v].own = own_of(t, t->own[order[v]]);
         if (v == 0) continue; /* the root's children are the dense row */
         for (int32_t c = first; c >= 0; c = t->sibling[c]) children++;
         if (children == 1) {
@@ -427,7 +435,7 @@ static int build_pairs(Automaton *a) {
         FOR_EACH_CHILD(a, a->root[first], {
             (void)symbol;
             npairs++;
-            keys += a->states[child].own >= 0;
+            keys += a->states[child].own != -1;
             FOR_EACH_CHILD(a, child, (void)symbol; (void)child; keys++;);
         });
     }
@@ -456,12 +464,12 @@ static int build_pairs(Automaton *a) {
         FOR_EACH_CHILD(a, a->root[first], {
             uint32_t second = symbol, hash = pair_hash(first, second);
             const State *s = &a->states[child];
-            if (s->own >= 0) filter_set(a, hash);
+            if (s->own != -1) filter_set(a, hash);
             FOR_EACH_CHILD(a, child, (void)child; filter_set(a, triple_hash(hash, symbol)););
             uint32_t i = hash >> a->pair_shift;
             while (a->pairs[i].key) i = (i + 1) & mask;
-            Pair pair = {((uint64_t)first << 32) | second, s->own, s->children ? child : 0};
-            a->pairs[i] = pair;
+            a->pairs[i].key = ((uint64_t)first << 32) | second;
+            a->pairs[i].state = *s;
         });
     }
     return 0;
@@ -545,10 +553,11 @@ static int emit(Triples *m, int32_t pattern, int32_t start, int32_t end) {
     return 0;
 }
 
-/* Every pattern equal to the one `first` names (in index order), found at [start, end). */
-static inline int emit_equal(const Automaton *a, Triples *m, int32_t first, Py_ssize_t start,
-                             Py_ssize_t end) {
-    for (int32_t p = first; p >= 0; p = a->next_equal[p])
+/* A state's own patterns (see own_of), found at [start, end). */
+static inline int emit_own(const Automaton *a, Triples *m, int32_t own, Py_ssize_t start,
+                           Py_ssize_t end) {
+    if (own >= 0) return emit(m, own, (int32_t)start, (int32_t)end);
+    for (int32_t p = -2 - own; own != -1 && p >= 0; p = a->next_equal[p])
         if (emit(m, p, (int32_t)start, (int32_t)end) < 0) return -1;
     return 0;
 }
@@ -576,7 +585,7 @@ static Py_ssize_t find_starts(const Automaton *a, const uint32_t *syms, Py_ssize
         starts[n] = (int32_t)i;
         n += (Py_ssize_t)(filter_has(filter, shift, pair) |
                           filter_has(filter, shift, triple_hash(pair, syms[i + 2])) |
-                          (single[syms[i]] >= 0));
+                          (single[syms[i]] != -1));
     }
     return n;
 }
@@ -584,20 +593,20 @@ static Py_ssize_t find_starts(const Automaton *a, const uint32_t *syms, Py_ssize
 /* Every match starting at `i` (pass 3), shortest first. */
 static int walk_from(const Automaton *a, const uint32_t *syms, Py_ssize_t i, Triples *m) {
     uint32_t first = syms[i], second = syms[i + 1];
-    if (a->single[first] >= 0 && emit_equal(a, m, a->single[first], i, i + 1) < 0) return -1;
+    if (emit_own(a, m, a->single[first], i, i + 1) < 0) return -1;
     if (!second) return 0;
     uint64_t key = ((uint64_t)first << 32) | second;
     uint32_t mask = (uint32_t)a->npairs - 1, k = pair_hash(first, second) >> a->pair_shift;
     while (a->pairs[k].key && a->pairs[k].key != key) k = (k + 1) & mask;
     const Pair *pair = &a->pairs[k];
     if (pair->key != key) return 0; /* the filter's false positive */
-    if (pair->own >= 0 && emit_equal(a, m, pair->own, i, i + 2) < 0) return -1;
-    uint32_t state = pair->state;
-    for (Py_ssize_t j = i + 2; state && syms[j]; j++) {
-        state = child_of(a->slots, &a->states[state], syms[j]);
-        if (state && a->states[state].own >= 0 &&
-            emit_equal(a, m, a->states[state].own, i, j + 1) < 0)
-            return -1;
+    if (emit_own(a, m, pair->state.own, i, i + 2) < 0) return -1;
+    const State *state = &pair->state;
+    for (Py_ssize_t j = i + 2; syms[j]; j++) {
+        uint32_t next = child_of(a->slots, state, syms[j]);
+        if (!next) break;
+        state = &a->states[next];
+        if (emit_own(a, m, state->own, i, j + 1) < 0) return -1;
     }
     return 0;
 }

@@ -228,7 +228,8 @@ static int found_at(const Stream *st, Py_ssize_t i, Py_ssize_t *pattern, Py_ssiz
     return PyErr_Occurred() ? -1 : 0;
 }
 
-/* Every scanned match as a candidate in its text, texts in order. */
+/* Every scanned match as a candidate in its text, texts in order (a stable sort by text,
+ * skipped when the scans already came in text order). */
 static Candidate *gather(Stream *streams, Py_ssize_t nstreams, const Py_ssize_t *starts,
                          Py_ssize_t count, Py_ssize_t joined_len, Py_ssize_t *total) {
     Py_ssize_t n = 0;
@@ -240,7 +241,8 @@ static Candidate *gather(Stream *streams, Py_ssize_t nstreams, const Py_ssize_t 
         PyErr_NoMemory();
         goto fail;
     }
-    Py_ssize_t k = 0;
+    Py_ssize_t k = 0, last = 0;
+    int ordered = 1; /* one stream's matches come in text order: then raw is the answer */
     for (Py_ssize_t s = 0; s < nstreams; s++) {
         Stream *st = &streams[s];
         const int32_t *corig = st->has_collapsed ? st->collapsed.buf : NULL;
@@ -265,7 +267,15 @@ static Candidate *gather(Stream *streams, Py_ssize_t nstreams, const Py_ssize_t 
                            (int32_t)(start - starts[number]), (int32_t)(end - starts[number])};
             raw[k++] = c;
             slots[number + 1]++;
+            ordered &= number >= last;
+            last = number;
         }
+    }
+    if (ordered) {
+        PyMem_Free(sorted);
+        PyMem_Free(slots);
+        *total = k;
+        return raw;
     }
     for (Py_ssize_t t = 0; t < count; t++) slots[t + 1] += slots[t];
     for (Py_ssize_t i = 0; i < k; i++) sorted[slots[raw[i].number]++] = raw[i];
