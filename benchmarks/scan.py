@@ -1,4 +1,4 @@
-"""Scan benchmark: Shenhe's own automaton (`shenhe.text._cscan`) against ``ahocorasick_rs``.
+"""Scan benchmark: Shenhe's own scanner (`shenhe.text._cscan`) against ``ahocorasick_rs``.
 
     .venv/bin/python benchmarks/scan.py [--repeats 5]
 
@@ -8,7 +8,7 @@ the 65k-term dictionary (and of a seeded 1k sample) are folded alike. Then, over
 joined batches, ``ahocorasick_rs.AhoCorasick.find_matches_as_indexes(joined,
 overlapping=True)`` against ``_cscan.Automaton.scan(joined)``, which returns the matches as
 one int32 buffer. Both must find the same set of matches. Build time, scan time (best of the
-repeats, after one warm-up pass) and the automaton's own memory are printed and written to
+repeats, after one warm-up pass) and the scanner's own memory are printed and written to
 ``benchmarks/results/scan.json``. Data: see corpus.py.
 """
 

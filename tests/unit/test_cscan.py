@@ -77,6 +77,8 @@ def test_duplicate_patterns_are_each_reported_like_ahocorasick_rs(words: list[st
         (["ab", "b", "bab"], "babab"),  # a failure link into a match
         (["𝐟𝐮", "😀"], "x𝐟𝐮😀𝐟"),  # astral code points: offsets in code points
         (["1:1", "A货"], "原单1:1复刻A货"),
+        (["a" * 70 + "b", "aaa", "aab"], "a" * 300 + "b"),  # long walks that mostly fail
+        (["贷款", "贷款利息", "款"], "贷款利贷款利息"),  # a walk past a pair that fails at three
     ],
 )
 def test_known_overlaps(words: list[str], text: str) -> None:

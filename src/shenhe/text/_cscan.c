@@ -5,28 +5,36 @@
  * steps, and the byte offsets are mapped back. This scan reads the str's own PEP 393 data (1, 2
  * or 4 bytes a character) and looks at each code point as one symbol.
  *
- * It is a trie walked from each start that can begin a match, not an Aho-Corasick automaton.
- * An automaton steps through every character of the text, and with a 65k-term lexicon (212k
- * states, 7.5 MB) each step was a cache miss and a badly predicted branch: the scan took 2.6
- * times as long as with 1k terms. Here the text is read in three passes:
+ * It is a trie walked from each position that can begin a match, not an Aho-Corasick
+ * automaton. An automaton steps through every character, and with a 65k-term lexicon (212k
+ * states, 7.5 MB) its steps were cache misses and badly predicted branches: it scanned 2.6
+ * times slower than with 1k terms. Here the text is read in three passes:
  *
  * 1. Symbols. Every code point that occurs in a pattern gets a dense id from 1; 0 means "in no
  *    pattern". The BMP maps through a table of 65,536 ids, astral code points through a sorted
  *    array and a binary search.
- * 2. Starts. A start is a position whose symbol is a one-character pattern, or whose symbol
- *    and the next are the first two of some pattern. The pairs are sieved by one bit each in a
- *    small filter (64 bits a pair: 128 KB for the 16k pairs of the 65k-term dictionary, so it
- *    stays in the L2 cache), without a branch; a false positive only costs a lookup.
- * 3. Walks. From each start, the pair's own table (one probe, 16 bytes an entry) gives the
- *    trie state after two characters and the patterns that end there; longer patterns follow
- *    the trie's children. Every state keeps a 64-bit mask of its children's symbols modulo 64,
- *    its single child inline or its several in its own open-addressing table (linear probing,
- *    at most half full) in one shared array; states are numbered breadth first.
+ * 2. Starts. A position is kept when its symbol is a one-character pattern, or its first two
+ *    symbols are a whole pattern, or its first three begin a pattern. Pairs and triples are
+ *    sieved by one bit each in a filter of 32 bits a key (128 KB for the 33k keys of the
+ *    65k-term dictionary), with no branch; a false positive costs one lookup. With that
+ *    dictionary 12% of a real text's positions are kept; with pairs alone it was 29%.
+ * 3. Walks. A second filter, of the triples that are patterns and the first four symbols of
+ *    longer ones, tells whether anything longer than the pair may begin here: most starts
+ *    kept for a triple go no further and end there, with no lookup. Else one probe of the
+ *    pairs' table (32 bytes an entry: the pair and a copy of the trie state it leads to)
+ *    gives the patterns of exactly those two symbols and where to go on; longer patterns
+ *    follow the trie's children. Every state keeps a 64-bit mask of its children's symbols
+ *    modulo 64, its single child inline or its several in its own open-addressing table
+ *    (linear probing, at most half full) in one shared array, and its own patterns as one
+ *    int32; states are numbered breadth first.
  *
- * The walks cost what the starts and matches do, so the scan's time grows little with the
- * lexicon: folded corpus, 65k terms 10 ms against 21 for the automaton it replaced, 1k terms
- * 3.6 ms against 8. The worst case is a text that keeps following long patterns without
- * completing them: each start walks at most the longest pattern's length.
+ * The walks cost what the starts and the matches do, so the scan's time grows little with the
+ * lexicon: the folded corpus of benchmarks/scan.py takes 10 ms with 65k terms (the automaton
+ * took 21) and 5 ms with 1k (8.6). The price is the worst case: each start walks at most the
+ * longest pattern's length, so a text that keeps following a long pattern without completing
+ * it costs that length a character. A 100,000-character text of "a" against "a" * L + "b"
+ * takes 16 ms for L = 70 (the dictionary's longest term), 45 for 200, 220 for 1,000; a real
+ * text of that length about 1 ms.
  *
  * Matches come out ordered by start, then shortest first, then (for equal patterns) by index:
  * the set is exactly what ahocorasick_rs's find_matches_as_indexes(text, overlapping=True)
@@ -65,6 +73,13 @@ typedef struct {
     State state;
 } Pair;
 
+/* A Bloom filter with one bit a key: a hash's top bits pick its bit. */
+typedef struct {
+    uint64_t *words;
+    int shift;
+    size_t nbytes;
+} Filter;
+
 typedef struct {
     PyObject_HEAD
     uint32_t *bmp;          /* BMP code point -> symbol */
@@ -80,8 +95,8 @@ typedef struct {
     size_t nslots;
     int32_t *next_equal;    /* pattern -> the next pattern equal to it, or -1 */
     Py_ssize_t npatterns;
-    uint64_t *filter;       /* one bit per pair hash: some pattern may begin with the pair */
-    int filter_shift;
+    Filter starts;          /* pairs that are patterns, triples that begin longer ones */
+    Filter deep;            /* triples that are patterns, quads that begin longer ones */
     Pair *pairs;            /* open addressing, at most half full */
     int pair_shift;
     size_t npairs;
@@ -398,14 +413,36 @@ static inline uint32_t triple_hash(uint32_t pair, uint32_t third) {
     return (pair ^ third) * 0xC2B2AE35u;
 }
 
-static inline void filter_set(Automaton *a, uint32_t hash) {
-    uint32_t bit = hash >> a->filter_shift;
-    a->filter[bit >> 6] |= (uint64_t)1 << (bit & 63);
+/* The hash of four symbols, from the triple_hash of the first three. */
+static inline uint32_t quad_hash(uint32_t triple, uint32_t fourth) {
+    return (triple ^ fourth) * 0x27D4EB2Fu;
 }
 
-static inline uint64_t filter_has(const uint64_t *filter, int shift, uint32_t hash) {
-    uint32_t bit = hash >> shift;
-    return (filter[bit >> 6] >> (bit & 63)) & 1;
+/*
+ * 32 bits a key and at least 2**min_bits: about 1 in 32 of the hashes of no key pass as false
+ * positives, and the 65k-term dictionary's filters are 128 KB each. (Two bits a key in one
+ * word let fewer pass, but the sieve's extra work cost more than the walks it saved; larger
+ * filters cost more in cache than they saved.)
+ */
+static int filter_init(Filter *f, size_t keys, int min_bits) {
+    int bits = min_bits;
+    while (bits < 21 && ((size_t)1 << bits) < 32 * keys) bits++;
+    f->shift = 32 - bits;
+    f->nbytes = ((size_t)1 << bits) / 8;
+    f->words = calloc(f->nbytes / 8, sizeof(uint64_t));
+    if (!f->words) PyErr_NoMemory();
+    return f->words ? 0 : -1;
+}
+
+static inline void filter_add(Filter *f, uint32_t hash) {
+    uint32_t bit = hash >> f->shift;
+    f->words[bit >> 6] |= (uint64_t)1 << (bit & 63);
+}
+
+/* 1 when the hash's bit is set, else 0: no branch. */
+static inline uint64_t filter_has(const Filter *f, uint32_t hash) {
+    uint32_t bit = hash >> f->shift;
+    return (f->words[bit >> 6] >> (bit & 63)) & 1;
 }
 
 /* Runs the statements that follow `state` once for each child of it, with `symbol` the child's
@@ -424,37 +461,42 @@ static inline uint64_t filter_has(const uint64_t *filter, int shift, uint32_t ha
     } while (0)
 
 /*
- * The filter of starts and the table of pairs. The filter holds the pairs that are whole
- * patterns and the first three symbols of every longer pattern: with the 65k-term dictionary,
- * 33k keys that a third of a real text's positions would pass as pairs alone, and 9% pass so.
+ * The two filters and the table of pairs. `starts` keeps the positions where a match may
+ * begin: with the 65k-term dictionary its 33k keys match 9% of a real text's positions (pairs
+ * alone would match 29%). `deep` tells a walk whether to go past the pair: most positions that
+ * begin a three-symbol prefix go no further. (Keying quads in `starts` instead kept fewer
+ * positions, but a third probe at every position cost what it saved.)
  */
 static int build_pairs(Automaton *a) {
-    size_t npairs = 0, keys = 0;
+    size_t npairs = 0, start_keys = 0, deep_keys = 0;
     for (uint32_t first = 1; first < a->nsymbols; first++) {
         if (!a->root[first]) continue;
         FOR_EACH_CHILD(a, a->root[first], {
             (void)symbol;
             npairs++;
-            keys += a->states[child].own != -1;
-            FOR_EACH_CHILD(a, child, (void)symbol; (void)child; keys++;);
+            start_keys += a->states[child].own != -1;
+            FOR_EACH_CHILD(a, child, {
+                (void)symbol;
+                start_keys++;
+                deep_keys += a->states[child].own != -1;
+                FOR_EACH_CHILD(a, child, (void)symbol; (void)child; deep_keys++;);
+            });
         });
     }
-    /* 32 bits a key: about 1 in 32 of the pairs and triples that begin no pattern pass as
-     * false positives, and the 65k-term dictionary's filter is 128 KB. (Two bits a key in one
-     * word let fewer pass, but the sieve's extra work cost more than the walks it saved.) */
-    int filter_bits = 17, pair_bits = 4;
-    while (filter_bits < 21 && ((size_t)1 << filter_bits) < 32 * keys) filter_bits++;
+    int pair_bits = 4;
     while (((size_t)1 << pair_bits) < 2 * npairs + 2) pair_bits++;
     if (pair_bits > 31) {
         PyErr_SetString(PyExc_ValueError, "too many patterns");
         return -1;
     }
-    a->filter_shift = 32 - filter_bits;
+    /* The starts filter is read at every position: at least 16 KB keeps a small lexicon's
+     * false positives rare. */
+    if (filter_init(&a->starts, start_keys, 17) < 0 || filter_init(&a->deep, deep_keys, 12) < 0)
+        return -1;
     a->pair_shift = 32 - pair_bits;
     a->npairs = (size_t)1 << pair_bits;
-    a->filter = calloc(((size_t)1 << filter_bits) / 64, sizeof(uint64_t));
     a->pairs = calloc(a->npairs, sizeof(Pair));
-    if (!a->filter || !a->pairs) {
+    if (!a->pairs) {
         PyErr_NoMemory();
         return -1;
     }
@@ -464,8 +506,14 @@ static int build_pairs(Automaton *a) {
         FOR_EACH_CHILD(a, a->root[first], {
             uint32_t second = symbol, hash = pair_hash(first, second);
             const State *s = &a->states[child];
-            if (s->own != -1) filter_set(a, hash);
-            FOR_EACH_CHILD(a, child, (void)child; filter_set(a, triple_hash(hash, symbol)););
+            if (s->own != -1) filter_add(&a->starts, hash);
+            FOR_EACH_CHILD(a, child, {
+                uint32_t triple = triple_hash(hash, symbol);
+                filter_add(&a->starts, triple);
+                if (a->states[child].own != -1) filter_add(&a->deep, triple);
+                FOR_EACH_CHILD(a, child, (void)child;
+                               filter_add(&a->deep, quad_hash(triple, symbol)););
+            });
             uint32_t i = hash >> a->pair_shift;
             while (a->pairs[i].key) i = (i + 1) & mask;
             a->pairs[i].key = ((uint64_t)first << 32) | second;
@@ -483,7 +531,8 @@ static void automaton_dealloc(Automaton *a) {
     free(a->slots);
     free(a->single);
     free(a->next_equal);
-    free(a->filter);
+    free(a->starts.words);
+    free(a->deep.words);
     free(a->pairs);
     Py_TYPE(a)->tp_free((PyObject *)a);
 }
@@ -522,7 +571,7 @@ static PyObject *automaton_new(PyTypeObject *type, PyObject *args, PyObject *kwa
     a->nbytes = sizeof(Automaton) + BMP * sizeof(uint32_t) + a->nastral * sizeof(uint32_t) +
                 a->nsymbols * (sizeof(uint32_t) + sizeof(int32_t)) +
                 a->nstates * sizeof(State) + a->nslots * sizeof(Slot) +
-                (size_t)n * sizeof(int32_t) + ((size_t)1 << (32 - a->filter_shift)) / 8 +
+                (size_t)n * sizeof(int32_t) + a->starts.nbytes + a->deep.nbytes +
                 a->npairs * sizeof(Pair);
     Py_DECREF(seq);
     return (PyObject *)a;
@@ -573,34 +622,40 @@ static inline int emit_own(const Automaton *a, Triples *m, int32_t own, Py_ssize
 
 /* The positions where a match may start (pass 2), into `starts`; how many. No branch per
  * position: each is written, and kept by advancing past it when its symbol is a pattern, or
- * its pair or triple passes the filter. `syms` holds two 0s past the end. */
+ * its pair or triple passes the starts filter. `syms` holds three 0s past the end. */
 static Py_ssize_t find_starts(const Automaton *a, const uint32_t *syms, Py_ssize_t len,
                               int32_t *starts) {
-    const uint64_t *filter = a->filter;
+    const Filter *filter = &a->starts;
     const int32_t *single = a->single;
-    int shift = a->filter_shift;
     Py_ssize_t n = 0;
     for (Py_ssize_t i = 0; i < len; i++) {
         uint32_t pair = pair_hash(syms[i], syms[i + 1]);
         starts[n] = (int32_t)i;
-        n += (Py_ssize_t)(filter_has(filter, shift, pair) |
-                          filter_has(filter, shift, triple_hash(pair, syms[i + 2])) |
+        n += (Py_ssize_t)(filter_has(filter, pair) |
+                          filter_has(filter, triple_hash(pair, syms[i + 2])) |
                           (single[syms[i]] != -1));
     }
     return n;
 }
 
-/* Every match starting at `i` (pass 3), shortest first. */
+/* Every match starting at `i` (pass 3), shortest first. The filters are asked first whether
+ * the pair is a pattern and whether a longer one may begin here: a start kept for a triple
+ * that goes no further then costs no lookup at all. */
 static int walk_from(const Automaton *a, const uint32_t *syms, Py_ssize_t i, Triples *m) {
     uint32_t first = syms[i], second = syms[i + 1];
     if (emit_own(a, m, a->single[first], i, i + 1) < 0) return -1;
     if (!second) return 0;
+    uint32_t hash = pair_hash(first, second), triple = triple_hash(hash, syms[i + 2]);
+    uint64_t longer = filter_has(&a->deep, triple) |
+                      filter_has(&a->deep, quad_hash(triple, syms[i + 3]));
+    if (!(longer | filter_has(&a->starts, hash))) return 0;
     uint64_t key = ((uint64_t)first << 32) | second;
-    uint32_t mask = (uint32_t)a->npairs - 1, k = pair_hash(first, second) >> a->pair_shift;
+    uint32_t mask = (uint32_t)a->npairs - 1, k = hash >> a->pair_shift;
     while (a->pairs[k].key && a->pairs[k].key != key) k = (k + 1) & mask;
     const Pair *pair = &a->pairs[k];
-    if (pair->key != key) return 0; /* the filter's false positive */
+    if (pair->key != key) return 0; /* a false positive */
     if (emit_own(a, m, pair->state.own, i, i + 2) < 0) return -1;
+    if (!longer) return 0;
     const State *state = &pair->state;
     for (Py_ssize_t j = i + 2; syms[j]; j++) {
         uint32_t next = child_of(a->slots, state, syms[j]);
@@ -613,15 +668,15 @@ static int walk_from(const Automaton *a, const uint32_t *syms, Py_ssize_t i, Tri
 
 /* Every match in the text, as triples; -1 when out of memory. Runs without the GIL. */
 static int scan_into(const Automaton *a, int kind, const void *data, Py_ssize_t len, Triples *m) {
-    /* Two symbols past the end, 0, stop every walk there. */
-    uint32_t *syms = malloc(((size_t)len + 2) * sizeof(uint32_t));
+    /* Three symbols past the end, 0, stop every walk and hash there. */
+    uint32_t *syms = malloc(((size_t)len + 3) * sizeof(uint32_t));
     int32_t *starts = malloc(((size_t)len + 1) * sizeof(int32_t));
     int failed = !syms || !starts;
     if (!failed) {
         if (kind == PyUnicode_1BYTE_KIND) SYMBOLS(Py_UCS1);
         else if (kind == PyUnicode_2BYTE_KIND) SYMBOLS(Py_UCS2);
         else SYMBOLS(Py_UCS4);
-        syms[len] = syms[len + 1] = 0;
+        syms[len] = syms[len + 1] = syms[len + 2] = 0;
         Py_ssize_t n = find_starts(a, syms, len, starts);
         for (Py_ssize_t k = 0; k < n && !failed; k++)
             failed = walk_from(a, syms, starts[k], m) < 0;

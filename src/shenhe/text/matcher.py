@@ -1,14 +1,15 @@
 """Multi-pattern matching over folded text, with offsets back into the original.
 
-Patterns live in up to four Aho-Corasick automata, one per *stream*: the folded text as it
+Patterns live in up to four multi-pattern scanners, one per *stream*: the folded text as it
 is, its homophone-class form, and each of those with repeated characters collapsed. A batch
 of texts is folded, joined and scanned once per stream; only texts with a candidate match pay
 for offset maps and verification (whole words, variants).
 
-The automata are Shenhe's own (`shenhe.text._cscan`, in C, over code points; its scan hands
-the matches over as one int32 buffer) when it and the C verifier were built, else
-``ahocorasick_rs``. The pure-Python path always scans with ``ahocorasick_rs``, built on first
-use where the matcher holds `_cscan` automata, so it stays an independent reference.
+The scanners are Shenhe's own (`shenhe.text._cscan`, in C, over code points: a trie walked
+from sieved starts; its scan hands the matches over as one int32 buffer) when it and the C
+verifier were built, else ``ahocorasick_rs`` automata. The pure-Python path always scans
+with ``ahocorasick_rs``, built on first use where the matcher holds `_cscan` scanners, so it
+stays an independent reference.
 
 Verification runs in the C extension `shenhe.text._cverify` when it was built: one call per
 batch maps every candidate to its text, checks whole words, tells the variant and maps the
@@ -131,7 +132,7 @@ class _Tables(NamedTuple):
 
 
 class Matcher:
-    """Compiled automata for a set of entries. Immutable and safe to share between threads."""
+    """Compiled scanners for a set of entries. Immutable and safe to share between threads."""
 
     def __init__(self, entries: Sequence[Entry], folder: Folder | None = None) -> None:
         self.folder = folder or Folder()
@@ -152,7 +153,7 @@ class Matcher:
             self._streams.append(stream)
             self._words.append(words)
             self._tables.append(_Tables.build([table[w] for w in words]))
-        # The C automata where the C scan and verifier are both built; ahocorasick_rs else.
+        # The C scanners where the C scan and verifier are both built; ahocorasick_rs else.
         self._scanners: list[Any] | None = None
         self._automata: list[ahocorasick_rs.AhoCorasick] | None = None
         if _cscan is not None and _cverify is not None:
