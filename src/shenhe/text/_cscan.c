@@ -18,9 +18,10 @@
  *    sieved by one bit each in a filter of 32 bits a key (128 KB for the 33k keys of the
  *    65k-term dictionary), with no branch; a false positive costs one lookup. With that
  *    dictionary 12% of a real text's positions are kept; with pairs alone it was 29%.
- * 3. Walks. A second filter, of the triples that are patterns and the first four symbols of
- *    longer ones, tells whether anything longer than the pair may begin here: most starts
- *    kept for a triple go no further and end there, with no lookup. Else one probe of the
+ * 3. Walks. A second filter, of the pairs and triples that are patterns and the first four
+ *    symbols of longer ones, tells whether the pair is a pattern and whether anything longer
+ *    may begin here: most starts kept for a triple go no further and end there, with no
+ *    lookup. Else one probe of the
  *    pairs' table (32 bytes an entry: the pair and a copy of the trie state it leads to)
  *    gives the patterns of exactly those two symbols and where to go on; longer patterns
  *    follow the trie's children. Every state keeps a 64-bit mask of its children's symbols
@@ -96,7 +97,8 @@ typedef struct {
     int32_t *next_equal;    /* pattern -> the next pattern equal to it, or -1 */
     Py_ssize_t npatterns;
     Filter starts;          /* pairs that are patterns, triples that begin longer ones */
-    Filter deep;            /* triples that are patterns, quads that begin longer ones */
+    Filter walk;            /* asked by each walk: pairs and triples that are patterns, and
+                               quads that begin longer ones */
     Pair *pairs;            /* open addressing, at most half full */
     int pair_shift;
     size_t npairs;
@@ -418,6 +420,12 @@ static inline uint32_t quad_hash(uint32_t triple, uint32_t fourth) {
     return (triple ^ fourth) * 0x27D4EB2Fu;
 }
 
+/* Another hash of a pair, from its pair_hash: the walk filter's own, so that its false
+ * positives are not the starts filter's. */
+static inline uint32_t whole_pair_hash(uint32_t pair) {
+    return (pair ^ 0x5BD1E995u) * 0x27D4EB2Fu;
+}
+
 /*
  * 32 bits a key and at least 2**min_bits: about 1 in 32 of the hashes of no key pass as false
  * positives, and the 65k-term dictionary's filters are 128 KB each. (Two bits a key in one
@@ -463,23 +471,25 @@ static inline uint64_t filter_has(const Filter *f, uint32_t hash) {
 /*
  * The two filters and the table of pairs. `starts` keeps the positions where a match may
  * begin: with the 65k-term dictionary its 33k keys match 9% of a real text's positions (pairs
- * alone would match 29%). `deep` tells a walk whether to go past the pair: most positions that
- * begin a three-symbol prefix go no further. (Keying quads in `starts` instead kept fewer
- * positions, but a third probe at every position cost what it saved.)
+ * alone would match 29%). `walk` tells a walk whether its pair is a pattern and whether to go
+ * past it: most positions that begin a three-symbol prefix go no further. (Keying quads in
+ * `starts` instead kept fewer positions, but a third probe at every position cost what it
+ * saved.)
  */
 static int build_pairs(Automaton *a) {
-    size_t npairs = 0, start_keys = 0, deep_keys = 0;
+    size_t npairs = 0, start_keys = 0, walk_keys = 0;
     for (uint32_t first = 1; first < a->nsymbols; first++) {
         if (!a->root[first]) continue;
         FOR_EACH_CHILD(a, a->root[first], {
             (void)symbol;
             npairs++;
             start_keys += a->states[child].own != -1;
+            walk_keys += a->states[child].own != -1;
             FOR_EACH_CHILD(a, child, {
                 (void)symbol;
                 start_keys++;
-                deep_keys += a->states[child].own != -1;
-                FOR_EACH_CHILD(a, child, (void)symbol; (void)child; deep_keys++;);
+                walk_keys += a->states[child].own != -1;
+                FOR_EACH_CHILD(a, child, (void)symbol; (void)child; walk_keys++;);
             });
         });
     }
@@ -491,7 +501,7 @@ static int build_pairs(Automaton *a) {
     }
     /* The starts filter is read at every position: at least 16 KB keeps a small lexicon's
      * false positives rare. */
-    if (filter_init(&a->starts, start_keys, 17) < 0 || filter_init(&a->deep, deep_keys, 12) < 0)
+    if (filter_init(&a->starts, start_keys, 17) < 0 || filter_init(&a->walk, walk_keys, 12) < 0)
         return -1;
     a->pair_shift = 32 - pair_bits;
     a->npairs = (size_t)1 << pair_bits;
@@ -506,13 +516,16 @@ static int build_pairs(Automaton *a) {
         FOR_EACH_CHILD(a, a->root[first], {
             uint32_t second = symbol, hash = pair_hash(first, second);
             const State *s = &a->states[child];
-            if (s->own != -1) filter_add(&a->starts, hash);
+            if (s->own != -1) {
+                filter_add(&a->starts, hash);
+                filter_add(&a->walk, whole_pair_hash(hash));
+            }
             FOR_EACH_CHILD(a, child, {
                 uint32_t triple = triple_hash(hash, symbol);
                 filter_add(&a->starts, triple);
-                if (a->states[child].own != -1) filter_add(&a->deep, triple);
+                if (a->states[child].own != -1) filter_add(&a->walk, triple);
                 FOR_EACH_CHILD(a, child, (void)child;
-                               filter_add(&a->deep, quad_hash(triple, symbol)););
+                               filter_add(&a->walk, quad_hash(triple, symbol)););
             });
             uint32_t i = hash >> a->pair_shift;
             while (a->pairs[i].key) i = (i + 1) & mask;
@@ -532,7 +545,7 @@ static void automaton_dealloc(Automaton *a) {
     free(a->single);
     free(a->next_equal);
     free(a->starts.words);
-    free(a->deep.words);
+    free(a->walk.words);
     free(a->pairs);
     Py_TYPE(a)->tp_free((PyObject *)a);
 }
@@ -571,7 +584,7 @@ static PyObject *automaton_new(PyTypeObject *type, PyObject *args, PyObject *kwa
     a->nbytes = sizeof(Automaton) + BMP * sizeof(uint32_t) + a->nastral * sizeof(uint32_t) +
                 a->nsymbols * (sizeof(uint32_t) + sizeof(int32_t)) +
                 a->nstates * sizeof(State) + a->nslots * sizeof(Slot) +
-                (size_t)n * sizeof(int32_t) + a->starts.nbytes + a->deep.nbytes +
+                (size_t)n * sizeof(int32_t) + a->starts.nbytes + a->walk.nbytes +
                 a->npairs * sizeof(Pair);
     Py_DECREF(seq);
     return (PyObject *)a;
@@ -646,9 +659,9 @@ static int walk_from(const Automaton *a, const uint32_t *syms, Py_ssize_t i, Tri
     if (emit_own(a, m, a->single[first], i, i + 1) < 0) return -1;
     if (!second) return 0;
     uint32_t hash = pair_hash(first, second), triple = triple_hash(hash, syms[i + 2]);
-    uint64_t longer = filter_has(&a->deep, triple) |
-                      filter_has(&a->deep, quad_hash(triple, syms[i + 3]));
-    if (!(longer | filter_has(&a->starts, hash))) return 0;
+    uint64_t longer = filter_has(&a->walk, triple) |
+                      filter_has(&a->walk, quad_hash(triple, syms[i + 3]));
+    if (!(longer | filter_has(&a->walk, whole_pair_hash(hash)))) return 0;
     uint64_t key = ((uint64_t)first << 32) | second;
     uint32_t mask = (uint32_t)a->npairs - 1, k = hash >> a->pair_shift;
     while (a->pairs[k].key && a->pairs[k].key != key) k = (k + 1) & mask;
