@@ -30,8 +30,8 @@
  *    int32; states are numbered breadth first.
  *
  * The walks cost what the starts and the matches do, so the scan's time grows little with the
- * lexicon: the folded corpus of benchmarks/scan.py takes 10 ms with 65k terms (the automaton
- * took 21) and 5 ms with 1k (8.6). The price is the worst case: each start walks at most the
+ * lexicon: the folded corpus of benchmarks/scan.py takes 9 ms with 65k terms (the automaton
+ * took 21) and 4.6 ms with 1k (8.6). The price is the worst case: each start walks at most the
  * longest pattern's length, so a text that keeps following a long pattern without completing
  * it costs that length a character. A 100,000-character text of "a" against "a" * L + "b"
  * takes 16 ms for L = 70 (the dictionary's longest term), 45 for 200, 220 for 1,000; a real
