@@ -619,7 +619,7 @@ static int emit(Triples *m, int32_t pattern, int32_t start, int32_t end) {
 static inline int emit_own(const Automaton *a, Triples *m, int32_t own, Py_ssize_t start,
                            Py_ssize_t end) {
     if (own >= 0) return emit(m, own, (int32_t)start, (int32_t)end);
-    for (int32_t p = -2 - own; own != -1 && p >= 0; p = a->next_equal[p])
+    for (int32_t p = -2 - own; p >= 0; p = a->next_equal[p]) /* own -1: p -1, none */
         if (emit(m, p, (int32_t)start, (int32_t)end) < 0) return -1;
     return 0;
 }
