@@ -74,7 +74,7 @@ def test_duplicate_patterns_are_each_reported_like_ahocorasick_rs(words: list[st
     [
         (["a", "aa", "aaa"], "aaaa"),  # repeated characters, every nested pattern
         (["贷款", "小额贷款", "额贷", "款"], "小额贷款贷款"),  # prefixes, suffixes, inner
-        (["ab", "b", "bab"], "babab"),  # a failure link into a match
+        (["ab", "b", "bab"], "babab"),  # matches inside and across each other
         (["𝐟𝐮", "😀"], "x𝐟𝐮😀𝐟"),  # astral code points: offsets in code points
         (["1:1", "A货"], "原单1:1复刻A货"),
         (["a" * 70 + "b", "aaa", "aab"], "a" * 300 + "b"),  # long walks that mostly fail

@@ -169,7 +169,7 @@ static int slot_offsets(PyTypeObject *type, const char **names, Py_ssize_t *offs
  */
 static PyObject *new_slotted(PyTypeObject *type, const Py_ssize_t *offsets, PyObject **values,
                              int n) {
-    PyObject *obj = _PyObject_GC_New(type);
+    PyObject *obj = PyObject_GC_New(PyObject, type);
     if (!obj) return NULL;
     for (int i = 0; i < n; i++) {
         Py_INCREF(values[i]);

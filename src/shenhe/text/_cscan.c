@@ -89,7 +89,8 @@ typedef struct {
     uint32_t astral_base;
     uint32_t nsymbols;      /* including 0 */
     uint32_t *root;         /* symbol -> the root's child, 0 for none */
-    int32_t *single;        /* symbol -> its one-character patterns, as State.own */
+    int32_t *single;        /* symbol -> its one-character patterns, as State.own: the
+                               root child's own, kept apart for the sieve's every position */
     State *states;
     uint32_t nstates;
     Slot *slots;
@@ -324,11 +325,18 @@ static int32_t own_of(const Trie *t, int32_t first) {
     return t->next_own[first] >= 0 ? -2 - first : first;
 }
 
+/* How many states the trie has at each of the shallow depths, and how many of those have
+ * patterns of their own: what the filters and the pairs' table are sized by. */
+#define SHALLOW 5
+typedef struct {
+    size_t states[SHALLOW], own[SHALLOW];
+} Shape;
+
 /*
  * Number the trie's states breadth first and lay them out: the shallow states, which every
- * walk visits, sit together in memory.
+ * walk visits, sit together in memory. Their counts by depth go into `shape`.
  */
-static int layout_states(Automaton *a, const Trie *t) {
+static int layout_states(Automaton *a, const Trie *t, Shape *shape) {
     uint32_t n = t->nstates;
     uint32_t *order = malloc(n * sizeof(uint32_t)); /* new number -> old */
     uint32_t *renumber = malloc(n * sizeof(uint32_t)); /* old number -> new */
@@ -347,9 +355,19 @@ static int layout_states(Automaton *a, const Trie *t) {
             order[tail] = t->root[sym];
             renumber[t->root[sym]] = tail++;
         }
+    memset(shape, 0, sizeof(*shape));
+    uint32_t depth = 1, level_end = tail; /* states [head, level_end) are at `depth` */
     head = 1;
     while (head < tail) {
+        if (head == level_end) {
+            depth++;
+            level_end = tail;
+        }
         uint32_t old = order[head++];
+        if (depth < SHALLOW) {
+            shape->states[depth]++;
+            shape->own[depth] += t->own[old] >= 0;
+        }
         for (int32_t c = t->first_child[old]; c >= 0; c = t->sibling[c]) {
             order[tail] = (uint32_t)c;
             renumber[c] = tail++;
@@ -476,23 +494,10 @@ static inline uint64_t filter_has(const Filter *f, uint32_t hash) {
  * `starts` instead kept fewer positions, but a third probe at every position cost what it
  * saved.)
  */
-static int build_pairs(Automaton *a) {
-    size_t npairs = 0, start_keys = 0, walk_keys = 0;
-    for (uint32_t first = 1; first < a->nsymbols; first++) {
-        if (!a->root[first]) continue;
-        FOR_EACH_CHILD(a, a->root[first], {
-            (void)symbol;
-            npairs++;
-            start_keys += a->states[child].own != -1;
-            walk_keys += a->states[child].own != -1;
-            FOR_EACH_CHILD(a, child, {
-                (void)symbol;
-                start_keys++;
-                walk_keys += a->states[child].own != -1;
-                FOR_EACH_CHILD(a, child, (void)symbol; (void)child; walk_keys++;);
-            });
-        });
-    }
+static int build_pairs(Automaton *a, const Shape *shape) {
+    size_t npairs = shape->states[2];
+    size_t start_keys = shape->own[2] + shape->states[3];
+    size_t walk_keys = shape->own[2] + shape->own[3] + shape->states[4];
     int pair_bits = 4;
     while (((size_t)1 << pair_bits) < 2 * npairs + 2) pair_bits++;
     if (pair_bits > 31) {
@@ -576,11 +581,12 @@ static PyObject *automaton_new(PyTypeObject *type, PyObject *args, PyObject *kwa
     }
     if (assign_symbols(a, items, n, &chars) < 0) goto fail;
     if (build_trie(a, items, n, chars, &trie) < 0) goto fail;
-    int laid = layout_states(a, &trie);
+    Shape shape;
+    int laid = layout_states(a, &trie, &shape);
     a->next_equal = trie.next_own; /* the trie's; kept */
     trie.next_own = NULL;
     trie_free(&trie);
-    if (laid < 0 || build_pairs(a) < 0) goto fail;
+    if (laid < 0 || build_pairs(a, &shape) < 0) goto fail;
     a->nbytes = sizeof(Automaton) + BMP * sizeof(uint32_t) + a->nastral * sizeof(uint32_t) +
                 a->nsymbols * (sizeof(uint32_t) + sizeof(int32_t)) +
                 a->nstates * sizeof(State) + a->nslots * sizeof(Slot) +

@@ -228,21 +228,36 @@ static int found_at(const Stream *st, Py_ssize_t i, Py_ssize_t *pattern, Py_ssiz
     return PyErr_Occurred() ? -1 : 0;
 }
 
-/* Every scanned match as a candidate in its text, texts in order (a stable sort by text,
- * skipped when the scans already came in text order). */
+/* `raw` (k candidates) stably sorted by text number, in new memory; NULL when out of memory. */
+static Candidate *by_text(const Candidate *raw, Py_ssize_t k, Py_ssize_t count) {
+    Candidate *sorted = PyMem_Malloc((k ? k : 1) * sizeof(Candidate));
+    Py_ssize_t *slots = PyMem_Calloc(count + 1, sizeof(Py_ssize_t));
+    if (sorted && slots) {
+        for (Py_ssize_t i = 0; i < k; i++) slots[raw[i].number + 1]++;
+        for (Py_ssize_t t = 0; t < count; t++) slots[t + 1] += slots[t];
+        for (Py_ssize_t i = 0; i < k; i++) sorted[slots[raw[i].number]++] = raw[i];
+    } else {
+        PyMem_Free(sorted);
+        sorted = NULL;
+        PyErr_NoMemory();
+    }
+    PyMem_Free(slots);
+    return sorted;
+}
+
+/* Every scanned match as a candidate in its text, texts in order: as the scans give them when
+ * they already come in text order (one stream), else sorted by text. */
 static Candidate *gather(Stream *streams, Py_ssize_t nstreams, const Py_ssize_t *starts,
                          Py_ssize_t count, Py_ssize_t joined_len, Py_ssize_t *total) {
     Py_ssize_t n = 0;
     for (Py_ssize_t s = 0; s < nstreams; s++) n += found_count(&streams[s]);
     Candidate *raw = PyMem_Malloc((n ? n : 1) * sizeof(Candidate));
-    Candidate *sorted = PyMem_Malloc((n ? n : 1) * sizeof(Candidate));
-    Py_ssize_t *slots = PyMem_Calloc(count + 1, sizeof(Py_ssize_t));
-    if (!raw || !sorted || !slots) {
+    if (!raw) {
         PyErr_NoMemory();
-        goto fail;
+        return NULL;
     }
     Py_ssize_t k = 0, last = 0;
-    int ordered = 1; /* one stream's matches come in text order: then raw is the answer */
+    int ordered = 1;
     for (Py_ssize_t s = 0; s < nstreams; s++) {
         Stream *st = &streams[s];
         const int32_t *corig = st->has_collapsed ? st->collapsed.buf : NULL;
@@ -266,29 +281,19 @@ static Candidate *gather(Stream *streams, Py_ssize_t nstreams, const Py_ssize_t 
             Candidate c = {(int32_t)number, (int32_t)s, (int32_t)pattern,
                            (int32_t)(start - starts[number]), (int32_t)(end - starts[number])};
             raw[k++] = c;
-            slots[number + 1]++;
             ordered &= number >= last;
             last = number;
         }
     }
-    if (ordered) {
-        PyMem_Free(sorted);
-        PyMem_Free(slots);
-        *total = k;
-        return raw;
-    }
-    for (Py_ssize_t t = 0; t < count; t++) slots[t + 1] += slots[t];
-    for (Py_ssize_t i = 0; i < k; i++) sorted[slots[raw[i].number]++] = raw[i];
-    PyMem_Free(raw);
-    PyMem_Free(slots);
     *total = k;
+    if (ordered) return raw;
+    Candidate *sorted = by_text(raw, k, count);
+    PyMem_Free(raw);
     return sorted;
 bad:
     PyErr_SetString(PyExc_ValueError, "a match lies outside the batch");
 fail:
     PyMem_Free(raw);
-    PyMem_Free(sorted);
-    PyMem_Free(slots);
     return NULL;
 }
 
